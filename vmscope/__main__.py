@@ -1,0 +1,3 @@
+from vmscope.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""The public library API: compile a source once, run it on either engine."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from vmscope.errors import GuestError
+from vmscope.lang import values
+from vmscope.lang.interpreter import Interpreter
+from vmscope.lang.lexer import decode
+from vmscope.lang.nodes import ResolvedProgram
+from vmscope.lang.parser import parse
+from vmscope.lang.resolver import resolve
+from vmscope.lang.values import Limits
+from vmscope.source import Source
+from vmscope.vm.machine import VM
+from vmscope.vm.program import CompiledCode
+
+ENGINES = ("closure", "ast")
+_AST_STACK_BYTES = 1 << 29  # a guest call is a few Python frames on the AST engine
+_FRAMES_PER_GUEST_CALL = 40
+
+
+@dataclass
+class RunResult:
+    output: str
+    error: GuestError | None
+    steps: int
+    max_call_depth: int
+    elapsed: float
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.error is None else 1
+
+
+class Program:
+    """A compiled program. Runs start from a fresh state, so one Program can
+    be run any number of times, on either engine."""
+
+    def __init__(self, source: Source, resolved: ResolvedProgram) -> None:
+        self.source = source
+        self.resolved = resolved
+        self._code: CompiledCode | None = None
+
+    @property
+    def code(self) -> CompiledCode:
+        """The closure VM's code, compiled on first use."""
+        if self._code is None:
+            from vmscope.compiler.compiler import compile_program
+
+            self._code = compile_program(self.resolved)
+        return self._code
+
+    def new_vm(self, write: Callable[[str], Any], limits: Limits = Limits()) -> VM:
+        values.configure(limits)
+        return VM(self.code, write, limits)
+
+    def run(self, engine: str = "closure", *, out: Callable[[str], Any] | None = None,
+            limits: Limits = Limits(), count_steps: bool = False) -> RunResult:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        chunks: list[str] = []
+        write = out if out is not None else chunks.append
+        values.configure(limits)
+        error: GuestError | None = None
+        start = time.perf_counter()
+        if engine == "closure":
+            vm = VM(self.code, write, limits)
+            try:
+                if count_steps or limits.max_steps is not None:
+                    vm.run_counted(limits.max_steps)
+                else:
+                    vm.run()
+            except GuestError as err:
+                error = err
+            steps, depth = vm.steps, vm.deepest
+        else:
+            interp = Interpreter(self.resolved, write, limits, count_steps)
+            try:
+                _on_big_stack(interp.run, limits.max_depth)
+            except GuestError as err:
+                error = err
+            steps, depth = interp.steps, interp.deepest
+        elapsed = time.perf_counter() - start
+        return RunResult("".join(chunks), error, steps, depth, elapsed)
+
+    def disassemble(self) -> str:
+        from vmscope.vm.disasm import disassemble
+
+        return disassemble(self.code, self.source)
+
+
+def _on_big_stack(fn: Callable[[], None], max_depth: int) -> None:
+    """Run fn on a thread with room for deep guest recursion; re-raise its error."""
+    needed = max_depth * _FRAMES_PER_GUEST_CALL + values.NEST_LIMIT * 4 + 1000
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # handed to the calling thread
+            failure.append(exc)
+
+    old = threading.stack_size(_AST_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=target, name="vmscope-ast", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old)
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def compile_source(text: str | bytes, filename: str = "<input>") -> Program:
+    """Lex, parse and resolve; a CompileError reports the first problem."""
+    if isinstance(text, bytes):
+        text = decode(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    source = Source(filename, text)
+    return Program(source, resolve(parse(text)))

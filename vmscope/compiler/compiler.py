@@ -1,0 +1,295 @@
+"""The resolved tree -> a CompiledCode: one closure per operation (-O0).
+
+Values live at static slots: the compiler knows the stack depth at every
+instruction, so a "push" is a store to slot `base + depth` of the frame,
+fixed when the closure is made; no stack pointer exists at run time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vmscope.lang import nodes as n
+from vmscope.lang.values import display
+from vmscope.vm.opcodes import Op
+from vmscope.vm.program import CompiledCode, FunctionInfo
+from vmscope.compiler import arith, calls, control, data
+from vmscope.compiler.assembler import Assembler, CompileBug, Label
+
+
+@dataclass
+class _Loop:
+    top: Label
+    end: Label
+
+
+class Compiler:
+    def __init__(self, program: n.ResolvedProgram) -> None:
+        self.program = program
+        self.asm = Assembler()
+        self.loops: list[_Loop] = []
+        count = len(program.functions)
+        self.entries = [Label(f.name) for f in program.functions]
+        self.sizes = [0] * count  # frame sizes, known once each function is compiled
+        self.infos: list[FunctionInfo | None] = [None] * (count + 1)
+
+    def compile(self) -> CompiledCode:
+        main = self.program.main
+        self.function(main, count_index=len(self.program.functions))
+        for fn in self.program.functions:
+            self.function(fn, count_index=fn.index)
+        self.asm.finish()
+        infos = [i for i in self.infos if i is not None]
+        return CompiledCode(self.asm.code, self.asm.instrs, infos, 0, self.program.globals)
+
+    def function(self, fn: n.Function, count_index: int) -> None:
+        asm = self.asm
+        asm.begin_function(count_index, fn.nslots)
+        entry = len(asm.code)
+        if fn.index >= 0:
+            asm.bind(self.entries[fn.index], 0)
+            for slot, param in enumerate(fn.params):
+                if param.type is not None:
+                    asm.stmt = param.span
+                    asm.emit(Op.CHECK_TYPE, data.make_check_type, slot, param.type,
+                             span=param.span, argrepr=f"{param.name}: {param.type.value}")
+        self.block(fn.body)
+        asm.stmt = fn.body.close
+        if fn.index < 0:
+            asm.emit(Op.HALT, calls.make_halt, span=fn.body.close)
+        else:
+            self.const(None, fn.body.close)
+            if fn.ret_type is not None:
+                self.check_type(fn.ret_type, fn.body.close)
+            asm.emit(Op.RETURN, calls.make_return, asm.top, span=fn.body.close, pops=1)
+        nslots = fn.nslots + asm.max_depth
+        if fn.index >= 0:
+            self.sizes[fn.index] = nslots
+        self.infos[count_index] = FunctionInfo(
+            count_index, fn.name, entry, len(asm.code), fn.nslots, nslots, fn.slot_names,
+            len(fn.params), fn.span)
+
+    # ---- statements -----------------------------------------------------------------------
+
+    def block(self, block: n.Block) -> None:
+        for s in block.stmts:
+            self.asm.stmt = s.span
+            self.statement(s)
+            if self.asm.depth:
+                raise CompileBug(f"bad compilation: stack depth {self.asm.depth} after "
+                                 f"the statement at {s.span}")
+
+    def statement(self, s: n.Stmt) -> None:  # noqa: C901 - one branch per statement kind
+        asm = self.asm
+        if isinstance(s, n.ExprStmt):
+            self.expr(s.expr)
+            asm.drop()
+        elif isinstance(s, n.Let):
+            self.expr(s.value)
+            if s.type is not None:
+                self.check_type(s.type, s.eq_span)
+            self.store(s.target, define=True)
+        elif isinstance(s, n.Assign):
+            if s.op is not None:
+                self.expr(s.target)
+                self.expr(s.value)
+                self.binary(s.op, s.op_span)
+            else:
+                self.expr(s.value)
+            if s.type is not None:
+                self.check_type(s.type, s.op_span)
+            self.store(s.target, define=False)
+        elif isinstance(s, n.IndexAssign):
+            self.index_assign(s)
+        elif isinstance(s, n.If):
+            self.if_(s)
+        elif isinstance(s, n.While):
+            self.while_(s)
+        elif isinstance(s, n.ForRange):
+            self.for_range(s)
+        elif isinstance(s, n.For):
+            self.for_(s)
+        elif isinstance(s, n.Return):
+            if s.value is None:
+                self.const(None, s.span)
+            else:
+                self.expr(s.value)
+            if s.type is not None:
+                self.check_type(s.type, s.span)
+            asm.emit(Op.RETURN, calls.make_return, asm.top, span=s.span, pops=1)
+        elif isinstance(s, n.Break):
+            asm.emit(Op.JUMP, control.make_jump, span=s.span, label=self.loops[-1].end,
+                     argrepr="break")
+        elif isinstance(s, n.Continue):
+            asm.emit(Op.JUMP, control.make_jump, span=s.span, label=self.loops[-1].top,
+                     argrepr="continue")
+        else:
+            raise CompileBug(f"cannot compile {type(s).__name__}")
+
+    def store(self, target: n.Var, define: bool) -> None:
+        asm = self.asm
+        if isinstance(target, n.Local):
+            asm.emit(Op.STORE_LOCAL, data.make_store_local, asm.top, target.slot,
+                     span=target.span, argrepr=target.name, pops=1)
+        elif isinstance(target, n.Global):
+            if define:
+                asm.emit(Op.DEFINE_GLOBAL, data.make_define_global, asm.top, target.index,
+                         span=target.span, argrepr=target.name, pops=1)
+            else:
+                asm.emit(Op.STORE_GLOBAL, data.make_store_global, asm.top, target.index,
+                         target.name, span=target.span, argrepr=target.name, pops=1)
+        else:
+            raise CompileBug("unresolved assignment target")
+
+    def check_type(self, declared: n.TypeName, span: n.Span) -> None:
+        self.asm.emit(Op.CHECK_TYPE, data.make_check_type, self.asm.top, declared, span=span,
+                      argrepr=declared.value)
+
+    def index_assign(self, s: n.IndexAssign) -> None:
+        asm = self.asm
+        self.expr(s.obj)
+        self.expr(s.index)
+        if s.op is not None:
+            asm.emit(Op.INDEX_KEEP, data.make_index_keep, asm.top - 1, span=s.bracket,
+                     pushes=1)
+            self.expr(s.value)
+            self.binary(s.op, s.op_span)
+        else:
+            self.expr(s.value)
+        asm.emit(Op.STORE_INDEX, data.make_store_index, asm.top - 2, span=s.bracket, pops=3)
+
+    def if_(self, s: n.If) -> None:
+        asm = self.asm
+        end = Label("endif")
+        for cond, block in zip(s.conds, s.blocks, strict=True):
+            nxt = Label("else")
+            self.expr(cond)
+            asm.emit(Op.JUMP_IF_FALSE, control.make_jump_if_false, asm.top, span=cond.span,
+                     pops=1, label=nxt)
+            self.block(block)
+            if cond is not s.conds[-1] or s.orelse is not None:
+                asm.emit(Op.JUMP, control.make_jump, span=block.close, label=end)
+            asm.bind(nxt, 0)
+        if s.orelse is not None:
+            self.block(s.orelse)
+        asm.bind(end, 0)
+
+    def loop_body(self, body: n.Block, top: Label, end: Label) -> None:
+        self.loops.append(_Loop(top, end))
+        self.block(body)
+        self.loops.pop()
+        self.asm.emit(Op.JUMP, control.make_jump, span=body.close, label=top, argrepr="loop")
+        self.asm.bind(end, 0)
+
+    def while_(self, s: n.While) -> None:
+        asm = self.asm
+        top, end = Label("while"), Label("endwhile")
+        asm.bind(top, 0)
+        self.expr(s.cond)
+        asm.emit(Op.JUMP_IF_FALSE, control.make_jump_if_false, asm.top, span=s.cond.span,
+                 pops=1, label=end)
+        self.loop_body(s.body, top, end)
+
+    def for_range(self, s: n.ForRange) -> None:
+        asm = self.asm
+        for a in s.args:
+            self.expr(a)
+        nargs = len(s.args)
+        asm.emit(Op.FOR_RANGE_INIT, control.make_for_range_init, asm.top - nargs + 1, nargs,
+                 s.counter, span=s.range_span, pops=nargs, argrepr=f"range/{nargs}")
+        top, end = Label("for"), Label("endfor")
+        asm.bind(top, 0)
+        asm.emit(Op.FOR_RANGE_NEXT, control.make_for_range_next, s.var.slot, s.counter,
+                 span=s.span, label=end, argrepr=s.var.name)
+        self.loop_body(s.body, top, end)
+
+    def for_(self, s: n.For) -> None:
+        asm = self.asm
+        self.expr(s.iterable)
+        assert isinstance(s.var, n.Local)
+        asm.emit(Op.FOR_ITER_INIT, control.make_for_iter_init, asm.top, s.seq, span=s.in_span,
+                 pops=1)
+        top, end = Label("for"), Label("endfor")
+        asm.bind(top, 0)
+        asm.emit(Op.FOR_ITER_NEXT, control.make_for_iter_next, s.var.slot, s.seq, span=s.span,
+                 label=end, argrepr=s.var.name)
+        self.loop_body(s.body, top, end)
+
+    # ---- expressions ----------------------------------------------------------------------
+
+    def const(self, value: object, span: n.Span) -> None:
+        argrepr = repr(value) if isinstance(value, str) else display(value)
+        self.asm.emit(Op.CONST, data.make_const, self.asm.next_slot, value, span=span,
+                      argrepr=argrepr, pushes=1)
+
+    def binary(self, op: n.BinOp, span: n.Span) -> None:
+        asm = self.asm
+        asm.emit(arith.binary_op(op), arith.BINARY_FACTORIES[op], asm.top - 1, span=span,
+                 pops=2, pushes=1)
+
+    def expr(self, e: n.Expr) -> None:  # noqa: C901 - one branch per expression kind
+        asm = self.asm
+        if isinstance(e, n.Const):
+            self.const(e.value, e.span)
+        elif isinstance(e, n.Local):
+            asm.emit(Op.LOAD_LOCAL, data.make_load_local, asm.next_slot, e.slot, span=e.span,
+                     argrepr=e.name, pushes=1)
+        elif isinstance(e, n.Global):
+            asm.emit(Op.LOAD_GLOBAL, data.make_load_global, asm.next_slot, e.index, e.name,
+                     span=e.span, argrepr=e.name, pushes=1)
+        elif isinstance(e, n.Binary):
+            self.expr(e.left)
+            self.expr(e.right)
+            self.binary(e.op, e.span)
+        elif isinstance(e, n.And | n.Or):
+            end = Label("and" if isinstance(e, n.And) else "or")
+            self.expr(e.left)
+            op, factory = (Op.JUMP_IF_FALSE_OR_POP, control.make_jump_if_false_or_pop) \
+                if isinstance(e, n.And) else \
+                (Op.JUMP_IF_TRUE_OR_POP, control.make_jump_if_true_or_pop)
+            asm.emit(op, factory, asm.top, span=e.span, pops=1, label=end)
+            self.expr(e.right)
+            asm.bind(end)
+        elif isinstance(e, n.Not):
+            self.expr(e.operand)
+            asm.emit(Op.NOT, arith.make_not, asm.top, span=e.span, pops=1, pushes=1)
+        elif isinstance(e, n.Neg):
+            self.expr(e.operand)
+            asm.emit(Op.NEG, arith.make_neg, asm.top, span=e.span, pops=1, pushes=1)
+        elif isinstance(e, n.Index):
+            self.expr(e.obj)
+            self.expr(e.index)
+            asm.emit(Op.INDEX, data.make_index, asm.top - 1, span=e.span, pops=2, pushes=1)
+        elif isinstance(e, n.ListLit):
+            for item in e.items:
+                self.expr(item)
+            count = len(e.items)
+            asm.emit(Op.BUILD_LIST, data.make_build_list, asm.next_slot - count, count,
+                     span=e.span, argrepr=str(count), pops=count, pushes=1)
+        elif isinstance(e, n.CallFn):
+            self.call(e)
+        elif isinstance(e, n.CallBuiltin):
+            for a in e.args:
+                self.expr(a)
+            count = len(e.args)
+            k = asm.next_slot - count
+            if e.name == "print":
+                asm.emit(Op.PRINT, calls.make_print, k, count, span=e.span,
+                         argrepr=f"print/{count}", pops=count, pushes=1)
+            else:
+                asm.emit(Op.CALL_BUILTIN, calls.make_call_builtin, k, count, e.name,
+                         span=e.span, argrepr=f"{e.name}/{count}", pops=count, pushes=1)
+        else:
+            raise CompileBug(f"cannot compile {type(e).__name__}")
+
+    def call(self, e: n.CallFn) -> None:
+        asm = self.asm
+        for a in e.args:
+            self.expr(a)
+        count = len(e.args)
+        asm.emit(Op.CALL, calls.make_call, asm.next_slot - count, count, self.sizes, e.index,
+                 span=e.span, argrepr=f"{e.name}/{count}", pops=count, pushes=1,
+                 label=self.entries[e.index])
+
+
+def compile_program(program: n.ResolvedProgram) -> CompiledCode:
+    return Compiler(program).compile()

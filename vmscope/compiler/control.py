@@ -1,0 +1,95 @@
+"""Closures that choose the next ip: jumps and the two kinds of `for` loop.
+A jump's closure returns its relative offset, patched in by the assembler."""
+
+from __future__ import annotations
+
+from vmscope.errors import ErrorKind, GuestError
+from vmscope.lang.builtins import checked_range
+from vmscope.lang.values import type_name
+from vmscope.vm.machine import VM
+from vmscope.vm.program import Closure
+
+
+def make_jump(ip: int, offset: int) -> Closure:
+    def op_jump(vm: VM) -> int:
+        return offset
+
+    return op_jump
+
+
+def make_jump_if_false(ip: int, offset: int, k: int) -> Closure:
+    def op_jump_if_false(vm: VM) -> int:
+        return 1 if vm.slots[k] else offset
+
+    return op_jump_if_false
+
+
+def make_jump_if_false_or_pop(ip: int, offset: int, k: int) -> Closure:
+    def op_jump_if_false_or_pop(vm: VM) -> int:
+        return 1 if vm.slots[k] else offset
+
+    return op_jump_if_false_or_pop
+
+
+def make_jump_if_true_or_pop(ip: int, offset: int, k: int) -> Closure:
+    def op_jump_if_true_or_pop(vm: VM) -> int:
+        return offset if vm.slots[k] else 1
+
+    return op_jump_if_true_or_pop
+
+
+def make_for_range_init(ip: int, k: int, nargs: int, nxt: int) -> Closure:
+    """Check range(...)'s arguments (in slots k..) into next/stop/step slots."""
+
+    def op_for_range_init(vm: VM) -> int:
+        s = vm.slots
+        r = checked_range(s[k : k + nargs])
+        s[nxt] = r.start
+        s[nxt + 1] = r.stop
+        s[nxt + 2] = r.step
+        return 1
+
+    return op_for_range_init
+
+
+def make_for_range_next(ip: int, offset: int, var: int, nxt: int) -> Closure:
+    """Bind the next value to `var`, or leave the loop (jump by `offset`)."""
+
+    def op_for_range_next(vm: VM) -> int:
+        s = vm.slots
+        i = s[nxt]
+        step = s[nxt + 2]
+        if (i < s[nxt + 1]) if step > 0 else (i > s[nxt + 1]):
+            s[var] = i
+            s[nxt] = i + step
+            return 1
+        return offset
+
+    return op_for_range_next
+
+
+def make_for_iter_init(ip: int, k: int, seq: int) -> Closure:
+    def op_for_iter_init(vm: VM) -> int:
+        s = vm.slots
+        value = s[k]
+        if type(value) is not list and type(value) is not str:
+            raise GuestError(ErrorKind.TYPE, f"cannot iterate over {type_name(value)}")
+        s[seq] = value
+        s[seq + 1] = 0
+        return 1
+
+    return op_for_iter_init
+
+
+def make_for_iter_next(ip: int, offset: int, var: int, seq: int) -> Closure:
+    def op_for_iter_next(vm: VM) -> int:
+        s = vm.slots
+        items = s[seq]
+        i = s[seq + 1]
+        if i < len(items):
+            s[var] = items[i]
+            s[seq + 1] = i + 1
+            return 1
+        return offset
+
+    return op_for_iter_next

@@ -1,0 +1,308 @@
+"""The syntax tree. The parser builds it with `Name` and `Call`; the resolver
+rewrites those into slot-addressed `Local`/`Global` and `CallFn`/`CallBuiltin`,
+so both engines run the same resolved tree. Nodes are frozen and compared by
+identity (eq=False), so they can key side tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+
+from vmscope.source import Span
+
+
+class BinOp(IntEnum):
+    """Binary operators. An IntEnum so engines index tables by it without
+    paying for Enum's Python-level hash."""
+
+    ADD = 0
+    SUB = 1
+    MUL = 2
+    DIV = 3
+    FLOORDIV = 4
+    MOD = 5
+    POW = 6
+    EQ = 7
+    NE = 8
+    LT = 9
+    LE = 10
+    GT = 11
+    GE = 12
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS[self]
+
+
+_SYMBOLS = ("+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=")
+
+
+class TypeName(Enum):
+    INT = "int"
+    FLOAT = "float"
+    STR = "str"
+    BOOL = "bool"
+    LIST = "list"
+    ANY = "any"
+
+
+node = dataclass(frozen=True, slots=True, eq=False)
+
+
+# ---- expressions -------------------------------------------------------------------------
+
+
+@node
+class Const:
+    value: object
+    span: Span
+
+
+@node
+class ListLit:
+    items: tuple[Expr, ...]
+    span: Span
+
+
+@node
+class Name:
+    """An unresolved variable (parser output only)."""
+
+    name: str
+    span: Span
+
+
+@node
+class Local:
+    slot: int
+    name: str
+    span: Span
+
+
+@node
+class Global:
+    index: int
+    name: str
+    span: Span
+
+
+@node
+class Neg:
+    operand: Expr
+    span: Span
+
+
+@node
+class Not:
+    operand: Expr
+    span: Span
+
+
+@node
+class Binary:
+    op: BinOp
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@node
+class And:
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@node
+class Or:
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@node
+class Index:
+    obj: Expr
+    index: Expr
+    span: Span
+
+
+@node
+class Call:
+    """An unresolved call (parser output only)."""
+
+    name: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+@node
+class CallFn:
+    index: int
+    name: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+@node
+class CallBuiltin:
+    name: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+Expr = Const | ListLit | Name | Local | Global | Neg | Not | Binary | And | Or | Index | Call | CallFn | CallBuiltin
+Var = Name | Local | Global
+
+# ---- statements --------------------------------------------------------------------------
+
+
+@node
+class Block:
+    stmts: tuple[Stmt, ...]
+    span: Span  # the opening `{` (or the first statement of a program)
+    close: Span  # the closing `}`
+
+
+@node
+class Let:
+    target: Var
+    type: TypeName | None
+    value: Expr
+    eq_span: Span
+    span: Span
+
+
+@node
+class Assign:
+    """`x = v` or `x op= v`; `type` is the target's declared type (resolved)."""
+
+    target: Var
+    op: BinOp | None
+    value: Expr
+    op_span: Span
+    span: Span
+    type: TypeName | None = None
+
+
+@node
+class IndexAssign:
+    obj: Expr
+    index: Expr
+    op: BinOp | None
+    value: Expr
+    bracket: Span
+    op_span: Span
+    span: Span
+
+
+@node
+class ExprStmt:
+    expr: Expr
+    span: Span
+
+
+@node
+class If:
+    conds: tuple[Expr, ...]
+    blocks: tuple[Block, ...]
+    orelse: Block | None
+    span: Span
+
+
+@node
+class While:
+    cond: Expr
+    body: Block
+    span: Span
+
+
+@node
+class For:
+    var: Var
+    iterable: Expr
+    body: Block
+    in_span: Span
+    span: Span
+    seq: int = -1  # hidden local slot holding the sequence (resolved)
+    index: int = -1  # hidden local slot holding the next index (resolved)
+
+
+@node
+class ForRange:
+    """`for v in range(...)`: counts without building a list (resolved)."""
+
+    var: Local
+    args: tuple[Expr, ...]
+    body: Block
+    range_span: Span
+    span: Span
+    counter: int  # hidden local slot holding the next value
+    limit: int  # hidden local slot holding stop
+    step: int  # hidden local slot holding step
+
+
+@node
+class Return:
+    value: Expr | None
+    span: Span
+    type: TypeName | None = None  # the function's declared result type (resolved)
+
+
+@node
+class Break:
+    span: Span
+
+
+@node
+class Continue:
+    span: Span
+
+
+@node
+class Param:
+    name: str
+    type: TypeName | None
+    span: Span
+
+
+@node
+class FnDecl:
+    name: str
+    params: tuple[Param, ...]
+    ret_type: TypeName | None
+    body: Block
+    span: Span  # the function's name
+
+
+Stmt = Let | Assign | IndexAssign | ExprStmt | If | While | For | ForRange | Return | Break | Continue | FnDecl
+
+
+@node
+class Module:
+    """Parser output: top-level statements (FnDecl included, in place)."""
+
+    stmts: tuple[Stmt, ...]
+    end: Span
+
+
+@node
+class Function:
+    """A resolved function (or `<main>`, index -1): its frame has `nslots`
+    slots, parameters first."""
+
+    index: int
+    name: str
+    params: tuple[Param, ...]
+    ret_type: TypeName | None
+    body: Block
+    nslots: int
+    span: Span
+    slot_names: tuple[str, ...]
+
+
+@node
+class ResolvedProgram:
+    main: Function
+    functions: tuple[Function, ...]
+    globals: tuple[str, ...]

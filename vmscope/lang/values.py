@@ -1,0 +1,380 @@
+"""The one home of runtime semantics: value kinds, operators, display form and
+typed bindings, shared by the AST interpreter and every closure the compiler
+emits. Values are plain Python objects: int, float, str, bool, None (null)
+and list. Errors raised here carry no span; the engine adds it.
+
+Per-run limits live in module globals (`configure`) so the hot operators read
+them with one global load instead of threading a context through every call."""
+
+from __future__ import annotations
+
+import operator
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from vmscope.errors import (
+    ErrorKind,
+    GuestError,
+    index_error,
+    limit_error,
+    type_error,
+    value_error,
+    zero_division,
+)
+from vmscope.lang.nodes import BinOp, TypeName
+
+Value = Any
+sys.set_int_max_str_digits(0)  # the language's ints print at any size
+NEST_LIMIT = 2000  # deepest list nesting compared or displayed before a RecursionError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Run-time limits of the language, each a clean LimitError or RecursionError."""
+
+    max_steps: int | None = None
+    max_depth: int = 10_000
+    max_length: int = 10_000_000
+    max_int_bits: int = 100_000
+
+
+MAX_LENGTH = 10_000_000
+MAX_INT_BITS = 100_000
+INT_BOUND = 1 << MAX_INT_BITS  # an int is too big when abs(value) >= INT_BOUND
+
+
+def configure(limits: Limits) -> None:
+    """Install a run's length and int-size limits (called when a run starts)."""
+    global MAX_LENGTH, MAX_INT_BITS, INT_BOUND
+    MAX_LENGTH = limits.max_length
+    MAX_INT_BITS = limits.max_int_bits
+    INT_BOUND = 1 << limits.max_int_bits
+
+
+_TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", type(None): "null",
+               list: "list"}
+
+
+def type_name(v: Value) -> str:
+    return _TYPE_NAMES[type(v)]
+
+
+def is_number(v: Value) -> bool:
+    t = type(v)
+    return t is int or t is float
+
+
+# ---- display ---------------------------------------------------------------------------
+
+_QUOTE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+                        "\0": "\\0"})
+
+
+def display(v: Value) -> str:
+    """The display form used by print and str()."""
+    t = type(v)
+    if t is str:
+        return v  # type: ignore[no-any-return]
+    if t is int:
+        return str(v)
+    if t is float:
+        return repr(v)
+    if t is bool:
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    return _display_list(v, set(), 0)
+
+
+def _display_list(items: list[Value], active: set[int], depth: int) -> str:
+    if depth >= NEST_LIMIT:
+        raise GuestError(ErrorKind.RECURSION, "list nested too deeply to display")
+    key = id(items)
+    if key in active:
+        return "[...]"
+    active.add(key)
+    parts = []
+    for item in items:
+        t = type(item)
+        if t is str:
+            parts.append('"' + item.translate(_QUOTE) + '"')
+        elif t is list:
+            parts.append(_display_list(item, active, depth + 1))
+        else:
+            parts.append(display(item))
+    active.discard(key)
+    return "[" + ", ".join(parts) + "]"
+
+
+def to_str(v: Value) -> str:
+    s = display(v)
+    if len(s) > MAX_LENGTH:
+        raise limit_error(f"string longer than {MAX_LENGTH} characters")
+    return s
+
+
+# ---- arithmetic ------------------------------------------------------------------------
+
+
+def _int_result(r: int) -> int:
+    if -INT_BOUND < r < INT_BOUND:
+        return r
+    raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
+
+
+def _operands(op: str, a: Value, b: Value) -> GuestError:
+    return type_error(f"unsupported operand types for {op}: {type_name(a)} and {type_name(b)}")
+
+
+def _too_big() -> GuestError:
+    return value_error("int too large to convert to float")
+
+
+def add(a: Value, b: Value) -> Value:
+    ta = type(a)
+    tb = type(b)
+    if ta is int and tb is int:
+        r = a + b
+        if -INT_BOUND < r < INT_BOUND:
+            return r
+        raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        try:
+            return a + b
+        except OverflowError:
+            raise _too_big() from None
+    if (ta is str and tb is str) or (ta is list and tb is list):
+        if len(a) + len(b) > MAX_LENGTH:
+            raise limit_error(f"{type_name(a)} longer than {MAX_LENGTH} elements")
+        return a + b
+    raise _operands("+", a, b)
+
+
+def sub(a: Value, b: Value) -> Value:
+    ta = type(a)
+    tb = type(b)
+    if ta is int and tb is int:
+        r = a - b
+        if -INT_BOUND < r < INT_BOUND:
+            return r
+        raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        try:
+            return a - b
+        except OverflowError:
+            raise _too_big() from None
+    raise _operands("-", a, b)
+
+
+def mul(a: Value, b: Value) -> Value:
+    ta = type(a)
+    tb = type(b)
+    if ta is int and tb is int:
+        if a.bit_length() + b.bit_length() - 1 > MAX_INT_BITS:
+            raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
+        return _int_result(a * b)
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        try:
+            return a * b
+        except OverflowError:
+            raise _too_big() from None
+    raise _operands("*", a, b)
+
+
+def _numbers(op: str, a: Value, b: Value) -> None:
+    ta = type(a)
+    tb = type(b)
+    if not ((ta is int or ta is float) and (tb is int or tb is float)):
+        raise _operands(op, a, b)
+
+
+def truediv(a: Value, b: Value) -> float:
+    _numbers("/", a, b)
+    if not b:
+        raise zero_division("division by zero")
+    try:
+        return a / b  # type: ignore[no-any-return]
+    except OverflowError:
+        raise value_error("result too large for a float") from None
+
+
+def floordiv(a: Value, b: Value) -> Value:
+    _numbers("//", a, b)
+    if not b:
+        raise zero_division("integer division or modulo by zero")
+    try:
+        return a // b
+    except OverflowError:
+        raise _too_big() from None
+
+
+def mod(a: Value, b: Value) -> Value:
+    _numbers("%", a, b)
+    if not b:
+        raise zero_division("integer division or modulo by zero")
+    try:
+        return a % b
+    except OverflowError:
+        raise _too_big() from None
+
+
+def power(a: Value, b: Value) -> Value:
+    _numbers("**", a, b)
+    if type(a) is int and type(b) is int and b >= 0:
+        if a not in (0, 1, -1) and b > 1:
+            bits = a.bit_length()
+            if (bits - 1) * b + 1 > MAX_INT_BITS:
+                raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
+            if bits * b > MAX_INT_BITS:
+                return _int_result(a**b)
+        return a**b
+    if not a and b < 0:
+        raise zero_division("zero to a negative power")
+    try:
+        r = float(a) ** float(b) if type(a) is int and type(b) is int else a**b
+    except OverflowError:
+        raise value_error("numerical result out of range") from None
+    if type(r) is complex:
+        raise value_error("negative number to a fractional power")
+    return r
+
+
+def neg(a: Value) -> Value:
+    t = type(a)
+    if t is int or t is float:
+        return -a
+    raise type_error(f"bad operand type for unary -: {type_name(a)}")
+
+
+# ---- comparison ------------------------------------------------------------------------
+
+
+def eq(a: Value, b: Value) -> bool:
+    ta = type(a)
+    tb = type(b)
+    if ta is tb:
+        if ta is list:
+            return _list_eq(a, b, 0)
+        return a == b  # type: ignore[no-any-return]
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a == b  # type: ignore[no-any-return]
+    return False
+
+
+def ne(a: Value, b: Value) -> bool:
+    return not eq(a, b)
+
+
+def _list_eq(a: list[Value], b: list[Value], depth: int) -> bool:
+    if depth >= NEST_LIMIT:
+        raise GuestError(ErrorKind.RECURSION, "list nested too deeply to compare")
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=False):
+        if type(x) is list and type(y) is list:
+            if not _list_eq(x, y, depth + 1):
+                return False
+        elif not eq(x, y):
+            return False
+    return True
+
+
+_SCALAR_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _ordered(op: str, a: Value, b: Value, depth: int) -> bool:
+    """`a op b` for an ordering op: numbers, strs, or lists compared
+    lexicographically with the language's own `==`; else a TypeError."""
+    ta = type(a)
+    tb = type(b)
+    if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is str and tb is str):
+        return _SCALAR_ORDER[op](a, b)  # type: ignore[no-any-return]
+    if ta is list and tb is list:
+        if depth >= NEST_LIMIT:
+            raise GuestError(ErrorKind.RECURSION, "list nested too deeply to compare")
+        for x, y in zip(a, b, strict=False):
+            if not eq(x, y):
+                return _ordered(op, x, y, depth + 1)
+        return _SCALAR_ORDER[op](len(a), len(b))  # type: ignore[no-any-return]
+    raise type_error(f"'{op}' not supported between {type_name(a)} and {type_name(b)}")
+
+
+def lt(a: Value, b: Value) -> bool:
+    ta = type(a)
+    if ta is type(b) and (ta is int or ta is float or ta is str):
+        return a < b  # type: ignore[no-any-return]
+    return _ordered("<", a, b, 0)
+
+
+def le(a: Value, b: Value) -> bool:
+    ta = type(a)
+    if ta is type(b) and (ta is int or ta is float or ta is str):
+        return a <= b  # type: ignore[no-any-return]
+    return _ordered("<=", a, b, 0)
+
+
+def gt(a: Value, b: Value) -> bool:
+    ta = type(a)
+    if ta is type(b) and (ta is int or ta is float or ta is str):
+        return a > b  # type: ignore[no-any-return]
+    return _ordered(">", a, b, 0)
+
+
+def ge(a: Value, b: Value) -> bool:
+    ta = type(a)
+    if ta is type(b) and (ta is int or ta is float or ta is str):
+        return a >= b  # type: ignore[no-any-return]
+    return _ordered(">=", a, b, 0)
+
+
+# Indexed by BinOp (an IntEnum), in its order.
+BINARY = (add, sub, mul, truediv, floordiv, mod, power, eq, ne, lt, le, gt, ge)
+assert len(BINARY) == len(BinOp)
+
+# ---- indexing --------------------------------------------------------------------------
+
+
+def get_index(obj: Value, i: Value) -> Value:
+    t = type(obj)
+    if t is list or t is str:
+        if type(i) is not int:
+            raise type_error(f"{type_name(obj)} indices must be int, not {type_name(i)}")
+        try:
+            return obj[i]
+        except IndexError:
+            raise index_error(f"{type_name(obj)} index out of range") from None
+    raise type_error(f"{type_name(obj)} is not indexable")
+
+
+def set_index(obj: Value, i: Value, v: Value) -> None:
+    if type(obj) is not list:
+        raise type_error(f"{type_name(obj)} does not support item assignment")
+    if type(i) is not int:
+        raise type_error(f"list indices must be int, not {type_name(i)}")
+    try:
+        obj[i] = v
+    except IndexError:
+        raise index_error("list assignment index out of range") from None
+
+
+# ---- typed bindings --------------------------------------------------------------------
+
+_ACCEPTS = {TypeName.INT: int, TypeName.STR: str, TypeName.BOOL: bool, TypeName.LIST: list,
+            TypeName.FLOAT: float}
+
+
+def check_type(v: Value, declared: TypeName) -> Value:
+    """The value bound to a `declared`-typed name: an int becomes a float where a
+    float is declared; anything else that does not match is a TypeError."""
+    t = type(v)
+    if declared is TypeName.ANY:
+        return v
+    if declared is TypeName.FLOAT and t is int:
+        try:
+            return float(v)
+        except OverflowError:
+            raise _too_big() from None
+    if _ACCEPTS[declared] is t:
+        return v
+    raise type_error(f"expected {declared.value}, got {type_name(v)}")

@@ -1,0 +1,113 @@
+"""The VM: state plus the fast loop `ip += code[ip](vm)`, and nothing more.
+
+Calls are flat: `call` pushes (caller slots, call ip, result slot) on
+`frames` and returns the offset to the callee's entry; `return` pops it.
+Observers (counting, debugging, profiling) run their own loops over the same
+`code`, chosen once when a run starts, so the fast loop pays for none."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from vmscope.errors import ErrorKind, GuestError, InternalError, StackEntry
+from vmscope.lang.values import Limits
+from vmscope.vm.program import CompiledCode
+
+UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+
+
+class Halt(Exception):
+    """Raised by the `halt` instruction: the one way out of the loop."""
+
+
+Frame = tuple[list[Any], int, int]  # caller slots, call ip, caller's result slot
+
+
+class VM:
+    __slots__ = ("code", "deepest", "frames", "globals", "ip", "max_depth", "prog", "slots",
+                 "steps", "write")
+
+    def __init__(self, prog: CompiledCode, write: Callable[[str], Any], limits: Limits) -> None:
+        self.prog = prog
+        self.code = prog.code
+        self.write = write
+        self.max_depth = limits.max_depth
+        self.globals: list[Any] = [UNSET] * len(prog.global_names)
+        self.slots: list[Any] = [None] * prog.main.nslots
+        self.frames: list[Frame] = []
+        self.ip = prog.entry
+        self.deepest = 0
+        self.steps = 0
+
+    # ---- loops ----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """The fast loop. On any exit `self.ip` is the ip that stopped it."""
+        code = self.code
+        ip = self.ip
+        try:
+            while True:
+                ip += code[ip](self)
+        except Halt:
+            self.ip = ip
+        except BaseException as exc:
+            self.ip = ip
+            raise self.fault(exc) from None
+
+    def run_counted(self, budget: int | None = None) -> None:
+        """Like run(), counting instructions; past `budget` a LimitError."""
+        code = self.code
+        ip = self.ip
+        n = -1
+        limit = sys.maxsize if budget is None else budget
+        try:
+            for n in range(limit):  # noqa: B007 - n is read after the loop
+                ip += code[ip](self)
+            n = limit
+            self.ip = ip
+            stmt = self.prog.instrs[ip].stmt
+            err = GuestError(ErrorKind.LIMIT, f"step limit of {limit} exceeded", stmt)
+            err.stack = self.stack_at(ip, stmt)
+            raise err
+        except Halt:
+            self.ip = ip
+            n += 1
+        except GuestError as exc:
+            if exc.kind is ErrorKind.LIMIT and exc.stack:
+                raise
+            self.ip = ip
+            raise self.fault(exc) from None
+        except BaseException as exc:
+            self.ip = ip
+            raise self.fault(exc) from None
+        finally:
+            self.steps += n
+
+    # ---- errors ---------------------------------------------------------------------------
+
+    def fault(self, exc: BaseException) -> BaseException:
+        """Turn whatever left a closure at `self.ip` into what the caller sees."""
+        ip = self.ip
+        if isinstance(exc, RecursionError):
+            exc = GuestError(ErrorKind.RECURSION, "value nested too deeply")
+        if isinstance(exc, GuestError):
+            if exc.span is None:
+                exc.span = self.prog.instrs[ip].span
+            exc.stack = self.stack_at(ip, exc.span)
+            return exc
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            return exc
+        instr = self.prog.instrs[ip] if 0 <= ip < len(self.prog.instrs) else None
+        where = f"ip {ip} ({instr.op.value if instr else '?'})"
+        return InternalError(where, exc)
+
+    def stack_at(self, ip: int, span: Any) -> list[StackEntry]:
+        """The guest call stack, outermost first, the innermost frame at `span`."""
+        instrs = self.prog.instrs
+        fns = self.prog.functions
+        entries = [StackEntry(fns[instrs[call_ip].func].name, instrs[call_ip].span)
+                   for _, call_ip, _ in self.frames]
+        entries.append(StackEntry(fns[instrs[ip].func].name, span))
+        return entries
