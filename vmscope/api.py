@@ -24,6 +24,7 @@ from vmscope.vm.program import CompiledCode
 ENGINES = ("closure", "ast")
 _AST_STACK_BYTES = 1 << 29  # a guest call is a few Python frames on the AST engine
 _FRAMES_PER_GUEST_CALL = 40
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -57,12 +58,12 @@ class Program:
             self._code = compile_program(self.resolved)
         return self._code
 
-    def new_vm(self, write: Callable[[str], Any], limits: Limits = Limits()) -> VM:
+    def new_vm(self, write: Callable[[str], Any], limits: Limits = DEFAULT_LIMITS) -> VM:
         values.configure(limits)
         return VM(self.code, write, limits)
 
     def run(self, engine: str = "closure", *, out: Callable[[str], Any] | None = None,
-            limits: Limits = Limits(), count_steps: bool = False) -> RunResult:
+            limits: Limits = DEFAULT_LIMITS, count_steps: bool = False) -> RunResult:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         chunks: list[str] = []
@@ -71,6 +72,7 @@ class Program:
         error: GuestError | None = None
         start = time.perf_counter()
         if engine == "closure":
+            _ensure_recursion(values.NEST_LIMIT * 4 + 1000)
             vm = VM(self.code, write, limits)
             try:
                 if count_steps or limits.max_steps is not None:
@@ -96,11 +98,15 @@ class Program:
         return disassemble(self.code, self.source)
 
 
-def _on_big_stack(fn: Callable[[], None], max_depth: int) -> None:
-    """Run fn on a thread with room for deep guest recursion; re-raise its error."""
-    needed = max_depth * _FRAMES_PER_GUEST_CALL + values.NEST_LIMIT * 4 + 1000
+def _ensure_recursion(needed: int) -> None:
+    """Room for the deepest host recursion a run may need (nested values)."""
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
+
+
+def _on_big_stack(fn: Callable[[], None], max_depth: int) -> None:
+    """Run fn on a thread with room for deep guest recursion; re-raise its error."""
+    _ensure_recursion(max_depth * _FRAMES_PER_GUEST_CALL + values.NEST_LIMIT * 4 + 1000)
     failure: list[BaseException] = []
 
     def target() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 from vmscope.source import Span
 from vmscope.vm.machine import VM
-from vmscope.vm.program import Closure, Instr
 from vmscope.vm.opcodes import Op
+from vmscope.vm.program import Closure, Instr
 
 Factory = Callable[..., Closure]
 
@@ -38,7 +38,7 @@ class Assembler:
     base: int = 0  # first value-stack slot of the current function
     depth: int = 0
     max_depth: int = 0
-    stmt: Span = Span(0, 0, 0, 0)
+    stmt: Span = field(default_factory=lambda: Span(0, 0, 0, 0))
 
     def begin_function(self, func: int, nlocals: int) -> None:
         self.func, self.base, self.depth, self.max_depth = func, nlocals, 0, 0

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vmscope.compiler import arith, calls, control, data
+from vmscope.compiler.assembler import Assembler, CompileBug, Label
 from vmscope.lang import nodes as n
 from vmscope.lang.values import display
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import CompiledCode, FunctionInfo
-from vmscope.compiler import arith, calls, control, data
-from vmscope.compiler.assembler import Assembler, CompileBug, Label
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Compiler:
                 raise CompileBug(f"bad compilation: stack depth {self.asm.depth} after "
                                  f"the statement at {s.span}")
 
-    def statement(self, s: n.Stmt) -> None:  # noqa: C901 - one branch per statement kind
+    def statement(self, s: n.Stmt) -> None:
         asm = self.asm
         if isinstance(s, n.ExprStmt):
             self.expr(s.expr)
@@ -226,7 +226,7 @@ class Compiler:
         asm.emit(arith.binary_op(op), arith.BINARY_FACTORIES[op], asm.top - 1, span=span,
                  pops=2, pushes=1)
 
-    def expr(self, e: n.Expr) -> None:  # noqa: C901 - one branch per expression kind
+    def expr(self, e: n.Expr) -> None:
         asm = self.asm
         if isinstance(e, n.Const):
             self.const(e.value, e.span)

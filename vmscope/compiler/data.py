@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from vmscope.errors import ErrorKind, GuestError
-from vmscope.lang.values import check_type, get_index, set_index
 from vmscope.lang.nodes import TypeName
+from vmscope.lang.values import check_type, get_index, set_index
 from vmscope.vm.machine import UNSET, VM
 from vmscope.vm.program import Closure
 

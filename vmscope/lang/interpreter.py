@@ -207,7 +207,7 @@ class Interpreter:
 
     def store(self, target: n.Var, value: Any, check_defined: bool) -> None:
         if target.__class__ is n.Local:
-            self.frame[target.slot] = value  # type: ignore[union-attr]
+            self.frame[target.slot] = value
         else:
             assert isinstance(target, n.Global)
             if check_defined and self.globals[target.index] is UNSET:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from vmscope.errors import CompileError, ErrorKind
-from vmscope.lang.tokens import KEYWORDS, PUNCTUATION, Token, T
+from vmscope.lang.tokens import KEYWORDS, PUNCTUATION, T, Token
 from vmscope.source import Span
 
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'", "r": "\r", "0": "\0"}

@@ -46,25 +46,23 @@ class TypeName(Enum):
     ANY = "any"
 
 
-node = dataclass(frozen=True, slots=True, eq=False)
-
 
 # ---- expressions -------------------------------------------------------------------------
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Const:
     value: object
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class ListLit:
     items: tuple[Expr, ...]
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Name:
     """An unresolved variable (parser output only)."""
 
@@ -72,33 +70,33 @@ class Name:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Local:
     slot: int
     name: str
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Global:
     index: int
     name: str
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Neg:
     operand: Expr
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Not:
     operand: Expr
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Binary:
     op: BinOp
     left: Expr
@@ -106,28 +104,28 @@ class Binary:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class And:
     left: Expr
     right: Expr
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Or:
     left: Expr
     right: Expr
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Index:
     obj: Expr
     index: Expr
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Call:
     """An unresolved call (parser output only)."""
 
@@ -136,7 +134,7 @@ class Call:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class CallFn:
     index: int
     name: str
@@ -144,27 +142,28 @@ class CallFn:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class CallBuiltin:
     name: str
     args: tuple[Expr, ...]
     span: Span
 
 
-Expr = Const | ListLit | Name | Local | Global | Neg | Not | Binary | And | Or | Index | Call | CallFn | CallBuiltin
+Expr = (Const | ListLit | Name | Local | Global | Neg | Not | Binary | And | Or | Index | Call
+        | CallFn | CallBuiltin)
 Var = Name | Local | Global
 
 # ---- statements --------------------------------------------------------------------------
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Block:
     stmts: tuple[Stmt, ...]
     span: Span  # the opening `{` (or the first statement of a program)
     close: Span  # the closing `}`
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Let:
     target: Var
     type: TypeName | None
@@ -173,7 +172,7 @@ class Let:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Assign:
     """`x = v` or `x op= v`; `type` is the target's declared type (resolved)."""
 
@@ -185,7 +184,7 @@ class Assign:
     type: TypeName | None = None
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class IndexAssign:
     obj: Expr
     index: Expr
@@ -196,13 +195,13 @@ class IndexAssign:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class ExprStmt:
     expr: Expr
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class If:
     conds: tuple[Expr, ...]
     blocks: tuple[Block, ...]
@@ -210,14 +209,14 @@ class If:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class While:
     cond: Expr
     body: Block
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class For:
     var: Var
     iterable: Expr
@@ -228,7 +227,7 @@ class For:
     index: int = -1  # hidden local slot holding the next index (resolved)
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class ForRange:
     """`for v in range(...)`: counts without building a list (resolved)."""
 
@@ -242,31 +241,31 @@ class ForRange:
     step: int  # hidden local slot holding step
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Return:
     value: Expr | None
     span: Span
     type: TypeName | None = None  # the function's declared result type (resolved)
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Break:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Continue:
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Param:
     name: str
     type: TypeName | None
     span: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class FnDecl:
     name: str
     params: tuple[Param, ...]
@@ -275,10 +274,11 @@ class FnDecl:
     span: Span  # the function's name
 
 
-Stmt = Let | Assign | IndexAssign | ExprStmt | If | While | For | ForRange | Return | Break | Continue | FnDecl
+Stmt = (Let | Assign | IndexAssign | ExprStmt | If | While | For | ForRange | Return | Break
+        | Continue | FnDecl)
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Module:
     """Parser output: top-level statements (FnDecl included, in place)."""
 
@@ -286,7 +286,7 @@ class Module:
     end: Span
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class Function:
     """A resolved function (or `<main>`, index -1): its frame has `nslots`
     slots, parameters first."""
@@ -301,7 +301,7 @@ class Function:
     slot_names: tuple[str, ...]
 
 
-@node
+@dataclass(frozen=True, slots=True, eq=False)
 class ResolvedProgram:
     main: Function
     functions: tuple[Function, ...]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from vmscope.errors import CompileError, ErrorKind
 from vmscope.lang import nodes as n
 from vmscope.lang.lexer import tokenize
-from vmscope.lang.tokens import Token, T
+from vmscope.lang.tokens import T, Token
 
 _COMPARE = {
     T.EQ: n.BinOp.EQ, T.NE: n.BinOp.NE, T.LT: n.BinOp.LT,

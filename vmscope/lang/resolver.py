@@ -99,7 +99,7 @@ class Resolver:
         self.fn.scopes.pop()
         return n.Block(stmts, block.span, block.close)
 
-    def statement(self, s: n.Stmt) -> n.Stmt:  # noqa: C901 - one branch per statement kind
+    def statement(self, s: n.Stmt) -> n.Stmt:
         if isinstance(s, n.ExprStmt):
             return n.ExprStmt(self.expr(s.expr), s.span)
         if isinstance(s, n.Let):
@@ -131,8 +131,8 @@ class Resolver:
         if isinstance(s, n.Return):
             if self.fn.is_main:
                 self.error(ErrorKind.SYNTAX, "'return' outside a function", s.span)
-            value = self.expr(s.value) if s.value is not None else None
-            return n.Return(value, s.span, self.fn.ret_type)
+            result = self.expr(s.value) if s.value is not None else None
+            return n.Return(result, s.span, self.fn.ret_type)
         if isinstance(s, n.Break | n.Continue):
             if not self.fn.loops:
                 word = "break" if isinstance(s, n.Break) else "continue"
@@ -201,7 +201,7 @@ class Resolver:
             return self.global_types.get(target.index)
         return None
 
-    def expr(self, e: n.Expr) -> n.Expr:  # noqa: C901 - one branch per expression kind
+    def expr(self, e: n.Expr) -> n.Expr:
         if isinstance(e, n.Const):
             return e
         if isinstance(e, n.Name):

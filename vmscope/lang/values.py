@@ -75,7 +75,7 @@ def display(v: Value) -> str:
     """The display form used by print and str()."""
     t = type(v)
     if t is str:
-        return v  # type: ignore[no-any-return]
+        return v
     if t is int:
         return str(v)
     if t is float:
@@ -194,7 +194,7 @@ def truediv(a: Value, b: Value) -> float:
     if not b:
         raise zero_division("division by zero")
     try:
-        return a / b  # type: ignore[no-any-return]
+        return a / b
     except OverflowError:
         raise value_error("result too large for a float") from None
 
@@ -256,9 +256,9 @@ def eq(a: Value, b: Value) -> bool:
     if ta is tb:
         if ta is list:
             return _list_eq(a, b, 0)
-        return a == b  # type: ignore[no-any-return]
+        return a == b
     if (ta is int or ta is float) and (tb is int or tb is float):
-        return a == b  # type: ignore[no-any-return]
+        return a == b
     return False
 
 
@@ -289,42 +289,42 @@ def _ordered(op: str, a: Value, b: Value, depth: int) -> bool:
     ta = type(a)
     tb = type(b)
     if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is str and tb is str):
-        return _SCALAR_ORDER[op](a, b)  # type: ignore[no-any-return]
+        return _SCALAR_ORDER[op](a, b)
     if ta is list and tb is list:
         if depth >= NEST_LIMIT:
             raise GuestError(ErrorKind.RECURSION, "list nested too deeply to compare")
         for x, y in zip(a, b, strict=False):
             if not eq(x, y):
                 return _ordered(op, x, y, depth + 1)
-        return _SCALAR_ORDER[op](len(a), len(b))  # type: ignore[no-any-return]
+        return _SCALAR_ORDER[op](len(a), len(b))
     raise type_error(f"'{op}' not supported between {type_name(a)} and {type_name(b)}")
 
 
 def lt(a: Value, b: Value) -> bool:
     ta = type(a)
     if ta is type(b) and (ta is int or ta is float or ta is str):
-        return a < b  # type: ignore[no-any-return]
+        return a < b
     return _ordered("<", a, b, 0)
 
 
 def le(a: Value, b: Value) -> bool:
     ta = type(a)
     if ta is type(b) and (ta is int or ta is float or ta is str):
-        return a <= b  # type: ignore[no-any-return]
+        return a <= b
     return _ordered("<=", a, b, 0)
 
 
 def gt(a: Value, b: Value) -> bool:
     ta = type(a)
     if ta is type(b) and (ta is int or ta is float or ta is str):
-        return a > b  # type: ignore[no-any-return]
+        return a > b
     return _ordered(">", a, b, 0)
 
 
 def ge(a: Value, b: Value) -> bool:
     ta = type(a)
     if ta is type(b) and (ta is int or ta is float or ta is str):
-        return a >= b  # type: ignore[no-any-return]
+        return a >= b
     return _ordered(">=", a, b, 0)
 
 
