@@ -66,8 +66,8 @@ class Assembler:
         else:
             self.code.append(_unpatched)
             self.pending.append((ip, label, factory, args))
-        self.instrs.append(Instr(op, args, argrepr, span, self.stmt, self.func, depth,
-                                 pushes - pops, None))
+        self.instrs.append(Instr(op, args, argrepr, span, self.stmt, self.func, depth, pops,
+                                 pushes))
         self.depth = depth - pops + pushes
         self.max_depth = max(self.max_depth, self.depth)
         return ip

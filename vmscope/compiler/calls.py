@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from vmscope.errors import ErrorKind, GuestError
 from vmscope.lang.builtins import BUILTINS, print_line
-from vmscope.vm.machine import VM, Halt
+from vmscope.vm.machine import UNSET, VM, Halt
 from vmscope.vm.program import Closure
 
 
 def make_call(ip: int, offset: int, k: int, nargs: int, sizes: list[int], fn: int) -> Closure:
     """Push a frame for function `fn` (args in slots k..k+nargs) and enter it."""
-    padding = [None] * (sizes[fn] - nargs)
+    padding = [UNSET] * (sizes[fn] - nargs)
     end = k + nargs
 
     def op_call(vm: VM) -> int:

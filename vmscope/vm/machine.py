@@ -9,17 +9,42 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from vmscope.errors import ErrorKind, GuestError, InternalError, StackEntry
 from vmscope.lang.values import Limits
 from vmscope.vm.program import CompiledCode
 
-UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+class _Unset:
+    """A slot or global that holds no value yet. Pickles by name, so it stays
+    the same object across the debugger's checkpoints."""
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+    def __reduce__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
 
 
 class Halt(Exception):
     """Raised by the `halt` instruction: the one way out of the loop."""
+
+
+class Trap(Exception):
+    """Raised by a debugger trap closure patched into the code list; the
+    instruction at the trapped ip has not run."""
+
+
+class Stop(Enum):
+    """Why `run_for` returned."""
+
+    BUDGET = "budget"
+    HALT = "halt"
+    TRAP = "trap"
 
 
 Frame = tuple[list[Any], int, int]  # caller slots, call ip, caller's result slot
@@ -35,7 +60,7 @@ class VM:
         self.write = write
         self.max_depth = limits.max_depth
         self.globals: list[Any] = [UNSET] * len(prog.global_names)
-        self.slots: list[Any] = [None] * prog.main.nslots
+        self.slots: list[Any] = [UNSET] * prog.main.nslots
         self.frames: list[Frame] = []
         self.ip = prog.entry
         self.deepest = 0
@@ -56,34 +81,39 @@ class VM:
             self.ip = ip
             raise self.fault(exc) from None
 
-    def run_counted(self, budget: int | None = None) -> None:
-        """Like run(), counting instructions; past `budget` a LimitError."""
+    def run_for(self, budget: int) -> Stop:
+        """Run at most `budget` instructions, counting them into `self.steps`.
+        A trap stops before its instruction; an error leaves as a GuestError."""
         code = self.code
         ip = self.ip
-        n = -1
-        limit = sys.maxsize if budget is None else budget
+        n = 0
         try:
-            for n in range(limit):  # noqa: B007 - n is read after the loop
+            for n in range(budget):  # noqa: B007 - n is read after the loop
                 ip += code[ip](self)
-            n = limit
-            self.ip = ip
-            stmt = self.prog.instrs[ip].stmt
-            err = GuestError(ErrorKind.LIMIT, f"step limit of {limit} exceeded", stmt)
-            err.stack = self.stack_at(ip, stmt)
-            raise err
+            n = budget
+            return Stop.BUDGET
         except Halt:
-            self.ip = ip
             n += 1
-        except GuestError as exc:
-            if exc.kind is ErrorKind.LIMIT and exc.stack:
-                raise
-            self.ip = ip
-            raise self.fault(exc) from None
+            return Stop.HALT
+        except Trap:
+            return Stop.TRAP
         except BaseException as exc:
             self.ip = ip
             raise self.fault(exc) from None
         finally:
+            self.ip = ip
             self.steps += n
+
+    def run_counted(self, budget: int | None = None) -> None:
+        """Like run(), counting instructions; past `budget` a LimitError."""
+        if budget is None:
+            self.run_for(sys.maxsize)
+            return
+        if self.run_for(budget) is Stop.BUDGET:
+            stmt = self.prog.instrs[self.ip].stmt
+            err = GuestError(ErrorKind.LIMIT, f"step limit of {budget} exceeded", stmt)
+            err.stack = self.stack_at(self.ip, stmt)
+            raise err
 
     # ---- errors ---------------------------------------------------------------------------
 

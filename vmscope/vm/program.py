@@ -19,8 +19,8 @@ Closure = Callable[["VM"], int]
 @dataclass(frozen=True, slots=True)
 class Instr:
     """What `code[ip]` does, for people and tools. `depth` is the static
-    value-stack depth before the instruction, `effect` its change on the
-    fall-through path, `target` the absolute ip a jump may go to."""
+    value-stack depth before the instruction, `pops`/`pushes` what it takes
+    from and leaves on it (on the fall-through path), `target` the absolute ip a jump may go to."""
 
     op: Op
     args: tuple[Any, ...]
@@ -29,8 +29,13 @@ class Instr:
     stmt: Span
     func: int
     depth: int
-    effect: int
+    pops: int
+    pushes: int
     target: int | None = None
+
+    @property
+    def effect(self) -> int:
+        return self.pushes - self.pops
 
 
 @dataclass(frozen=True, slots=True)
