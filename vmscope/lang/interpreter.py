@@ -12,10 +12,18 @@ from typing import Any
 from vmscope.errors import ErrorKind, GuestError, StackEntry, limit_error
 from vmscope.lang import nodes as n
 from vmscope.lang.builtins import BUILTINS, checked_range, print_line
-from vmscope.lang.values import BINARY, Limits, check_type, get_index, neg, set_index, type_name
+from vmscope.lang.values import (
+    BINARY,
+    UNSET,
+    Limits,
+    check_type,
+    get_index,
+    neg,
+    set_index,
+    type_name,
+)
 from vmscope.source import Span
 
-UNSET = object()  # a global whose `let` has not run yet
 _BREAK = object()
 _CONTINUE = object()
 _RETURN = object()

@@ -29,6 +29,20 @@ sys.set_int_max_str_digits(0)  # the language's ints print at any size
 NEST_LIMIT = 2000  # deepest list nesting compared or displayed before a RecursionError
 
 
+class _Unset:
+    """A slot or global that holds no value yet (a global before its `let`).
+    Pickles by name, so it stays one object across debugger checkpoints."""
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+    def __reduce__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
 @dataclass(frozen=True)
 class Limits:
     """Run-time limits of the language, each a clean LimitError or RecursionError."""

@@ -13,21 +13,8 @@ from enum import Enum
 from typing import Any
 
 from vmscope.errors import ErrorKind, GuestError, InternalError, StackEntry
-from vmscope.lang.values import Limits
+from vmscope.lang.values import UNSET, Limits
 from vmscope.vm.program import CompiledCode
-
-class _Unset:
-    """A slot or global that holds no value yet. Pickles by name, so it stays
-    the same object across the debugger's checkpoints."""
-
-    def __repr__(self) -> str:
-        return "<unset>"
-
-    def __reduce__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
 
 
 class Halt(Exception):

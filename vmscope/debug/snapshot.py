@@ -1,0 +1,123 @@
+"""Immutable pictures of a paused VM: what the TUI, `trace` and the tests
+read. Nothing here holds a live VM object; values are kept as short text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from vmscope.lang.values import UNSET, display, type_name
+from vmscope.source import Span
+from vmscope.vm.program import Instr
+
+MAX_TEXT = 160
+
+
+class State(Enum):
+    READY = "ready"
+    PAUSED = "paused"
+    RUNNING = "running"
+    FINISHED = "finished"
+    ERROR = "error"
+
+
+def short_display(value: Any, limit: int = MAX_TEXT) -> str:
+    """The display form, cut at about `limit` characters without rendering
+    a huge list whole."""
+    if type(value) is list:
+        parts: list[str] = []
+        size = 1
+        for item in value:
+            text = short_display(item, limit) if type(item) is list else \
+                display([item])[1:-1]
+            parts.append(text)
+            size += len(text) + 2
+            if size > limit:
+                parts.append("…")
+                break
+        text = "[" + ", ".join(parts) + "]"
+    else:
+        text = display(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class ValueView:
+    type: str
+    text: str
+
+    @staticmethod
+    def of(value: Any) -> ValueView:
+        return ValueView(type_name(value), short_display(value))
+
+
+@dataclass(frozen=True)
+class StackItem:
+    slot: int
+    value: ValueView
+    pushed: bool = field(default=False, compare=False)  # known only after a single step
+
+
+@dataclass(frozen=True)
+class FrameView:
+    function: str
+    ip: int
+    span: Span
+    locals: tuple[tuple[str, ValueView], ...]
+
+
+@dataclass(frozen=True)
+class WatchView:
+    expr: str
+    value: ValueView | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state after a stop. Timing fields are excluded from equality, so a
+    replayed state compares equal to the one first reached."""
+
+    state: State
+    reason: str = field(compare=False)
+    ip: int
+    instr: Instr | None
+    steps: int
+    stack: tuple[StackItem, ...]
+    popped: tuple[ValueView, ...] = field(compare=False)  # what the last single step took
+    frames: tuple[FrameView, ...]  # outermost first
+    globals: tuple[tuple[str, ValueView], ...]
+    watches: tuple[WatchView, ...]
+    output: str
+    hits: tuple[int, ...]
+    error: str | None = None
+    error_span: Span | None = None
+    elapsed_ns: int = field(default=0, compare=False)
+    times_ns: tuple[int, ...] = field(default=(), compare=False)
+    checkpoints: int = field(default=0, compare=False)
+    checkpoint_bytes: int = field(default=0, compare=False)
+    memory_cap: int = field(default=0, compare=False)
+
+    @property
+    def span(self) -> Span | None:
+        if self.error_span is not None:
+            return self.error_span
+        return self.instr.span if self.instr is not None else None
+
+    @property
+    def line(self) -> int:
+        span = self.span
+        return span.line if span else 0
+
+
+def locals_of(names: tuple[str, ...], slots: list[Any], nlocals: int) -> tuple[
+        tuple[str, ValueView], ...]:
+    """A frame's declared locals that hold a value (hidden loop slots left out)."""
+    out = []
+    for slot in range(min(nlocals, len(slots))):
+        name = names[slot]
+        value = slots[slot]
+        if value is not UNSET and not name.startswith("<"):
+            out.append((name, ValueView.of(value)))
+    return tuple(out)

@@ -1,0 +1,93 @@
+"""The calling-context tree the collectors share, and the per-ip facts the
+observing loops dispatch on.
+
+Calls are flat in the VM, so a collector sees a call as the CALL instruction
+and its RETURN. A context is (parent context, call ip); recursion is folded:
+a call to a function that is already on the guest stack goes back to the node
+where that function was first entered, so the tree stays small (fib's would
+otherwise have a node per call path) and inclusive time counts each function
+once however deep it recurses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vmscope.profiler.model import Context
+from vmscope.vm.opcodes import Op
+from vmscope.vm.program import CompiledCode
+
+PLAIN, BRANCH, CALL, RETURN = 0, 1, 2, 3
+_BRANCHES = frozenset({Op.JUMP_IF_FALSE, Op.JUMP_IF_FALSE_OR_POP, Op.JUMP_IF_TRUE_OR_POP,
+                       Op.FOR_RANGE_NEXT, Op.FOR_ITER_NEXT})
+MAX_CONTEXTS = 20_000  # beyond this, new paths are charged to their caller's node
+
+
+def kinds_of(code: CompiledCode) -> list[int]:
+    """Per ip: PLAIN (falls through or jumps unconditionally), BRANCH (may
+    jump), CALL or RETURN: the instructions whose edges a loop must record."""
+    kinds = []
+    for instr in code.instrs:
+        if instr.op in _BRANCHES:
+            kinds.append(BRANCH)
+        elif instr.op is Op.CALL:
+            kinds.append(CALL)
+        elif instr.op is Op.RETURN:
+            kinds.append(RETURN)
+        else:
+            kinds.append(PLAIN)
+    return kinds
+
+
+def callees_of(code: CompiledCode) -> list[int]:
+    """Per ip: the function a CALL enters (its target's function), else -1."""
+    out = []
+    for instr in code.instrs:
+        if instr.op is Op.CALL and instr.target is not None:
+            out.append(code.instrs[instr.target].func)
+        else:
+            out.append(-1)
+    return out
+
+
+class ContextTree:
+    def __init__(self, code: CompiledCode) -> None:
+        self.main = len(code.functions) - 1
+        self.callee = callees_of(code)
+        self.nodes: list[Context] = [Context(-1, -1, self.main)]
+        self._index: dict[tuple[int, int], int] = {}
+
+    def child(self, node: int, call_ip: int) -> int:
+        key = (node, call_ip)
+        found = self._index.get(key)
+        if found is not None:
+            return found
+        if len(self.nodes) >= MAX_CONTEXTS:
+            return node
+        new = len(self.nodes)
+        self.nodes.append(Context(node, call_ip, self.callee[call_ip]))
+        self._index[key] = new
+        return new
+
+    def node_for_stack(self, call_ips: Sequence[int]) -> int:
+        """The node of a guest stack given as its call ips, outermost first,
+        folded exactly as the loops fold calls one at a time."""
+        node = 0
+        active = {self.main: 0}
+        callee = self.callee
+        for c in call_ips:
+            f = callee[c]
+            seen = active.get(f)
+            if seen is None:
+                node = self.child(node, c)
+                active[f] = node
+            else:
+                node = seen
+        return node
+
+    def path(self, node: int) -> list[int]:
+        """Nodes from the root to `node`."""
+        out = []
+        while node >= 0:
+            out.append(node)
+            node = self.nodes[node].parent
+        return out[::-1]

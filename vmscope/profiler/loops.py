@@ -1,0 +1,163 @@
+"""The observing loops: each runs the VM's own `code` list, chosen once per
+run, so the fast loop `VM.run` pays nothing for them.
+
+- `sample_loop` is the fast loop plus one local store (`last`), so that a
+  sampler interrupting it after `ip` moved on still knows which instruction
+  just ran.
+- `count_loop` counts hits per (calling context, ip) and, at the few
+  instructions that transfer control, the edges taken.
+- `timed_loop` also brackets each closure call with two clock reads.
+
+Per-context counters are lists indexed by ip, one per context-tree node; a
+CALL or RETURN switches which list the loop writes, so contexts cost nothing
+on the other instructions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from vmscope.profiler.contexts import BRANCH, CALL, PLAIN, ContextTree, kinds_of
+from vmscope.vm.machine import VM, Halt
+from vmscope.vm.program import CompiledCode
+
+Clock = Callable[[], int]
+
+
+class LoopState:
+    """Everything a counting or timing loop accumulates; survives repeated runs."""
+
+    def __init__(self, code: CompiledCode, tree: ContextTree | None = None) -> None:
+        self.size = len(code.code)
+        self.kinds = kinds_of(code) if code.instrs else [PLAIN] * self.size
+        self.tree = tree if tree is not None else ContextTree(code)
+        self.callee = self.tree.callee
+        self.node_hits: list[list[int]] = [[0] * self.size]
+        self.node_ns: list[list[int]] = [[0] * self.size]
+        self.taken = [0] * self.size
+        self.ret_edges: dict[tuple[int, int], int] = {}
+        nfuncs = max(len(code.functions), 1)
+        self.active = [-1] * nfuncs
+        self.active[self.tree.main] = 0
+        self.stack: list[tuple[int, int]] = []
+
+    def reset_stack(self) -> None:
+        """A new run starts in <main>."""
+        self.stack.clear()
+        for i in range(len(self.active)):
+            self.active[i] = -1
+        self.active[self.tree.main] = 0
+
+    def enter(self, cur: int, ip: int) -> int:
+        """Bookkeeping of a CALL at `ip` from context `cur`: the callee's node."""
+        f = self.callee[ip]
+        node = self.active[f]
+        if node < 0:
+            node = self.tree.child(cur, ip)
+            self.active[f] = node
+            self.stack.append((cur, f))
+        else:
+            self.stack.append((cur, -1))
+        while len(self.node_hits) <= node:
+            self.node_hits.append([0] * self.size)
+            self.node_ns.append([0] * self.size)
+        return node
+
+    def leave(self, ip: int, dest: int) -> int:
+        """Bookkeeping of a RETURN from `ip` to `dest`: the caller's node."""
+        key = (ip, dest)
+        self.ret_edges[key] = self.ret_edges.get(key, 0) + 1
+        cur, f = self.stack.pop()
+        if f >= 0:
+            self.active[f] = -1
+        return cur
+
+
+def sample_loop(vm: VM) -> None:
+    code = vm.code
+    ip = vm.ip
+    last = ip
+    try:
+        while True:
+            last = ip  # noqa: F841
+            ip += code[ip](vm)
+    except Halt:
+        vm.ip = ip
+    except BaseException as exc:
+        vm.ip = ip
+        raise vm.fault(exc) from None
+
+
+def count_loop(vm: VM, st: LoopState) -> None:
+    code = vm.code
+    ip = vm.ip
+    last = ip
+    kinds = st.kinds
+    taken = st.taken
+    cur = 0
+    hits = st.node_hits[cur]
+    try:
+        while True:
+            last = ip  # noqa: F841
+            hits[ip] += 1
+            k = kinds[ip]
+            if not k:
+                ip += code[ip](vm)
+                continue
+            d = code[ip](vm)
+            if k == BRANCH:
+                if d != 1:
+                    taken[ip] += 1
+            elif k == CALL:
+                cur = st.enter(cur, ip)
+                hits = st.node_hits[cur]
+            else:
+                cur = st.leave(ip, ip + d)
+                hits = st.node_hits[cur]
+            ip += d
+    except Halt:
+        vm.ip = ip
+    except BaseException as exc:
+        vm.ip = ip
+        raise vm.fault(exc) from None
+
+
+def timed_loop(vm: VM, st: LoopState, clock: Clock) -> None:
+    """Each closure call between two clock reads; the bookkeeping outside them."""
+    code = vm.code
+    ip = vm.ip
+    kinds = st.kinds
+    taken = st.taken
+    cur = 0
+    hits = st.node_hits[cur]
+    ns = st.node_ns[cur]
+    try:
+        while True:
+            hits[ip] += 1
+            f = code[ip]
+            t0 = clock()
+            d = f(vm)
+            t1 = clock()
+            ns[ip] += t1 - t0
+            k = kinds[ip]
+            if k:
+                if k == BRANCH:
+                    if d != 1:
+                        taken[ip] += 1
+                elif k == CALL:
+                    cur = st.enter(cur, ip)
+                    hits = st.node_hits[cur]
+                    ns = st.node_ns[cur]
+                else:
+                    cur = st.leave(ip, ip + d)
+                    hits = st.node_hits[cur]
+                    ns = st.node_ns[cur]
+            ip += d
+    except Halt:
+        vm.ip = ip
+    except BaseException as exc:
+        vm.ip = ip
+        raise vm.fault(exc) from None
+
+
+LOOP_CODES: frozenset[Any] = frozenset({sample_loop.__code__, count_loop.__code__})
