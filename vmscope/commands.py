@@ -34,6 +34,9 @@ def register(sub: Any) -> None:
     add_limit_options(debug)
     debug.set_defaults(handler=cmd_debug)
 
+    from vmscope.bench.command import register as register_bench
+
+    register_bench(sub)
     register_profiler(sub)
 
 

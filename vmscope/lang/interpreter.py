@@ -49,6 +49,10 @@ class Interpreter:
         self.retval: Any = None
         self.steps = 0
         self.stmt: n.Stmt | None = None
+        self.functions = program.functions
+        # Per function: the (slot, type, span) of each annotated parameter.
+        self.param_checks = [tuple((slot, p.type, p.span) for slot, p in enumerate(f.params)
+                                   if p.type is not None) for f in program.functions]
         ev: dict[type, Callable[[Any], Any]] = {
             n.Const: self.ev_const, n.Local: self.ev_local, n.Global: self.ev_global,
             n.Binary: self.ev_binary, n.And: self.ev_and, n.Or: self.ev_or, n.Not: self.ev_not,
@@ -179,21 +183,19 @@ class Interpreter:
         if self.depth >= self.max_depth:
             raise GuestError(ErrorKind.RECURSION,
                              f"maximum call depth of {self.max_depth} exceeded", e.span)
-        fn = self.program.functions[e.index]
+        fn = self.functions[e.index]
         caller = self.frame
-        frame = [None] * fn.nslots
-        frame[: len(args)] = args
+        frame = args + [UNSET] * (fn.nslots - len(args))
         self.frame = frame
         self.calls.append(e)
         self.depth += 1
         if self.depth > self.deepest:
             self.deepest = self.depth
-        for slot, param in enumerate(fn.params):
-            if param.type is not None:
-                try:
-                    frame[slot] = check_type(frame[slot], param.type)
-                except GuestError as err:
-                    raise _at(err, param.span) from None
+        for slot, declared, span in self.param_checks[e.index]:
+            try:
+                frame[slot] = check_type(frame[slot], declared)
+            except GuestError as err:
+                raise _at(err, span) from None
         if self.exec_block(fn.body.stmts) is _RETURN:
             result = self.retval
         else:

@@ -53,6 +53,7 @@ class Limits:
     max_int_bits: int = 100_000
 
 
+DEFAULT_LIMITS = Limits()
 MAX_LENGTH = 10_000_000
 MAX_INT_BITS = 100_000
 INT_BOUND = 1 << MAX_INT_BITS  # an int is too big when abs(value) >= INT_BOUND

@@ -1,0 +1,1 @@
+"""Benchmarks: engines side by side in one process, medians and ratios."""
