@@ -16,7 +16,7 @@ from vmscope.lang.lexer import decode
 from vmscope.lang.nodes import ResolvedProgram
 from vmscope.lang.parser import parse
 from vmscope.lang.resolver import resolve
-from vmscope.lang.values import Limits
+from vmscope.lang.values import DEFAULT_LIMITS, Limits
 from vmscope.source import Source
 from vmscope.vm.machine import VM
 from vmscope.vm.program import CompiledCode
@@ -24,7 +24,6 @@ from vmscope.vm.program import CompiledCode
 ENGINES = ("closure", "ast")
 _AST_STACK_BYTES = 1 << 29  # a guest call is a few Python frames on the AST engine
 _FRAMES_PER_GUEST_CALL = 40
-DEFAULT_LIMITS = Limits()
 
 
 @dataclass

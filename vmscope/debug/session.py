@@ -26,7 +26,7 @@ from vmscope.debug.snapshot import (
     locals_of,
 )
 from vmscope.errors import ErrorKind, GuestError, InternalError, VmsError
-from vmscope.lang.values import UNSET, Limits
+from vmscope.lang.values import DEFAULT_LIMITS, UNSET, Limits
 from vmscope.vm.machine import VM, Halt, Stop, Trap
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import Closure
@@ -60,7 +60,7 @@ class _Ticker(threading.Thread):
 
 
 class Session:
-    def __init__(self, program: Program, limits: Limits = Limits(), *,
+    def __init__(self, program: Program, limits: Limits = DEFAULT_LIMITS, *,
                  clock: Clock = time.perf_counter_ns, checkpoint_every: int = DEFAULT_EVERY,
                  memory_cap: int = DEFAULT_CAP) -> None:
         self.program = program

@@ -10,13 +10,13 @@ from vmscope.api import Program
 from vmscope.debug.session import Session
 from vmscope.debug.snapshot import short_display
 from vmscope.errors import VmsError
-from vmscope.lang.values import Limits
+from vmscope.lang.values import DEFAULT_LIMITS, Limits
 from vmscope.vm.disasm import operand_text
 
 
 def trace_lines(program: Program, *, limit: int | None = None, start_line: int | None = None,
                 start_ip: int | None = None, function: str | None = None,
-                limits: Limits = Limits()) -> Iterator[str]:
+                limits: Limits = DEFAULT_LIMITS) -> Iterator[str]:
     """Yield trace lines; the program's own output is interleaved as `| text`."""
     session = Session(program, limits)
     code = program.code
