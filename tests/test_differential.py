@@ -1332,9 +1332,13 @@ def test_engines_match_table(case: Case, capsys: pytest.CaptureFixture[str]) -> 
     program = vmscope.compile_source(case.src, filename="case.vms")
     limits = vmscope.Limits(**case.limits) if case.limits else vmscope.Limits()
     want = _expect(case)
+    # The AST interpreter, then the closure VM at every optimisation level.
+    variants = [("ast", program), *((f"O{lvl}", program.at_level(lvl)) for lvl in (0, 1, 2))]
     got = {
-        f"{engine}#{attempt}": _observe(program.run(engine=engine, limits=limits), case)
-        for engine in ("ast", "closure")
+        f"{name}#{attempt}": _observe(
+            variant.run(engine="ast" if name == "ast" else "closure", limits=limits), case
+        )
+        for name, variant in variants
         for attempt in (1, 2)
     }
     assert got == dict.fromkeys(got, want)

@@ -22,10 +22,13 @@ def test_there_are_enough_samples() -> None:
 
 
 @pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
-@pytest.mark.parametrize("engine", ["closure", "ast"])
+@pytest.mark.parametrize("engine", ["ast", "O0", "O1", "O2"])
 def test_sample_output(path: Path, engine: str) -> None:
     program = vmscope.compile_source(path.read_bytes(), path.name)
-    result = program.run(engine)
+    if engine == "ast":
+        result = program.run("ast")
+    else:
+        result = program.at_level(int(engine[1])).run("closure")
     assert result.output == path.with_suffix(".out").read_text()
     expected_err = path.with_suffix(".err")
     if expected_err.exists():

@@ -22,6 +22,7 @@ from vmscope.vm.machine import VM
 from vmscope.vm.program import CompiledCode
 
 ENGINES = ("closure", "ast")
+DEFAULT_LEVEL = 0  # the library's default; each command picks its own (see cli.py)
 _AST_STACK_BYTES = 1 << 29  # a guest call is a few Python frames on the AST engine
 _FRAMES_PER_GUEST_CALL = 40
 
@@ -46,16 +47,28 @@ class Program:
     def __init__(self, source: Source, resolved: ResolvedProgram) -> None:
         self.source = source
         self.resolved = resolved
-        self._code: CompiledCode | None = None
+        self.level = DEFAULT_LEVEL
+        self._code: dict[int, CompiledCode] = {}
+
+    def at_level(self, level: int) -> Program:
+        """The same program, compiled for the closure VM at another -O level."""
+        other = Program(self.source, self.resolved)
+        other.level = level
+        other._code = self._code  # compiled code is immutable: share the cache
+        return other
+
+    def compiled(self, level: int) -> CompiledCode:
+        """The closure VM's code at an optimisation level, compiled on first use."""
+        code = self._code.get(level)
+        if code is None:
+            from vmscope.compiler.compiler import compile_program
+
+            code = self._code[level] = compile_program(self.resolved, level)
+        return code
 
     @property
     def code(self) -> CompiledCode:
-        """The closure VM's code, compiled on first use."""
-        if self._code is None:
-            from vmscope.compiler.compiler import compile_program
-
-            self._code = compile_program(self.resolved)
-        return self._code
+        return self.compiled(self.level)
 
     def new_vm(self, write: Callable[[str], Any], limits: Limits = DEFAULT_LIMITS) -> VM:
         values.configure(limits)

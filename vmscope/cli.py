@@ -47,6 +47,14 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
                    help=f"largest int size in bits (default {defaults.max_int_bits:,})")
 
 
+def add_level_option(p: argparse.ArgumentParser, default: int) -> None:
+    p.add_argument("-O", dest="level", type=int, choices=(0, 1, 2), default=default,
+                   metavar="LEVEL",
+                   help=f"optimisation level of the closure VM: 0 (one instruction per "
+                        f"operation), 1 (typed superinstructions), 2 (fused statements); "
+                        f"default {default}")
+
+
 def limits_of(args: argparse.Namespace) -> Limits:
     return Limits(args.max_steps, args.max_depth, args.max_length, args.max_int_bits)
 
@@ -63,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--stats", action="store_true",
                      help="after the run, write steps, time, steps/s and call depth to stderr")
     add_limit_options(run)
+    add_level_option(run, 2)
 
     dis = sub.add_parser("dis", help="print the compiled closure program")
     dis.add_argument("file")
+    add_level_option(dis, 0)
 
     from vmscope import commands
 
@@ -89,20 +99,20 @@ def report(err: GuestError | CompileError, filename: str) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
-def compile_file(path: str):  # type: ignore[no-untyped-def]
+def compile_file(path: str, level: int = 0):  # type: ignore[no-untyped-def]
     """Read and compile FILE; compile errors are reported and raise SystemExit(2)."""
     from vmscope.api import compile_source
 
     name, data = read_program(path)
     try:
-        return compile_source(data, name)
+        return compile_source(data, name).at_level(level)
     except CompileError as err:
         report(err, name)
         raise SystemExit(EXIT_USAGE) from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    program = compile_file(args.file)
+    program = compile_file(args.file, args.level)
     out = sys.stdout
     result = program.run(args.engine, out=out.write, limits=limits_of(args),
                          count_steps=args.stats)
@@ -121,7 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_dis(args: argparse.Namespace) -> int:
-    program = compile_file(args.file)
+    program = compile_file(args.file, args.level)
     sys.stdout.write(program.disassemble())
     return EXIT_OK
 

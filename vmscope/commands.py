@@ -12,7 +12,7 @@ DEFAULT_SAMPLE = "fib.vms"
 
 
 def register(sub: Any) -> None:
-    from vmscope.cli import add_limit_options
+    from vmscope.cli import add_level_option, add_limit_options
 
     trace = sub.add_parser("trace", help="print every executed instruction with the stack")
     trace.add_argument("file")
@@ -26,12 +26,14 @@ def register(sub: Any) -> None:
     trace.add_argument("--function", default=None, metavar="NAME",
                        help="trace only the instructions of function NAME (<main> for top level)")
     add_limit_options(trace)
+    add_level_option(trace, 0)
     trace.set_defaults(handler=cmd_trace)
 
     debug = sub.add_parser("debug", help="open the debugger (TUI) on a program")
     debug.add_argument("file", nargs="?", default=None,
                        help=f"the program (default: the bundled {DEFAULT_SAMPLE})")
     add_limit_options(debug)
+    add_level_option(debug, 0)
     debug.set_defaults(handler=cmd_debug)
 
     from vmscope.bench.command import register as register_bench
@@ -53,7 +55,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from vmscope.cli import compile_file, limits_of
     from vmscope.debug.trace import write_trace
 
-    program = compile_file(args.file)
+    program = compile_file(args.file, args.level)
     return write_trace(program, sys.stdout.write, limit=args.limit, start_line=args.start_line,
                        start_ip=args.start_ip, function=args.function,
                        limits=limits_of(args))
@@ -70,7 +72,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
     name, data = bundled_sample() if args.file is None else read_program(args.file)
     from vmscope.tui.app import run_debugger
 
-    return run_debugger(name, data, limits_of(args))
+    return run_debugger(name, data, limits_of(args), level=args.level)
 
 
 def open_default_debugger() -> int:

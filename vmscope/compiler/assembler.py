@@ -54,7 +54,7 @@ class Assembler:
         return self.base + self.depth
 
     def emit(self, op: Op, factory: Factory, *args: Any, span: Span, argrepr: str = "",
-             pops: int = 0, pushes: int = 0, label: Label | None = None) -> int:
+             pops: int = 0, pushes: int = 0, label: Label | None = None, shape: str = "") -> int:
         """Append one instruction; `factory(ip, *args)` builds its closure
         (for jumps, `factory(ip, offset, *args)` once `label` is bound)."""
         ip = len(self.code)
@@ -67,7 +67,7 @@ class Assembler:
             self.code.append(_unpatched)
             self.pending.append((ip, label, factory, args))
         self.instrs.append(Instr(op, args, argrepr, span, self.stmt, self.func, depth, pops,
-                                 pushes))
+                                 pushes, None, shape))
         self.depth = depth - pops + pushes
         self.max_depth = max(self.max_depth, self.depth)
         return ip

@@ -1,8 +1,14 @@
-"""The resolved tree -> a CompiledCode: one closure per operation (-O0).
+"""The resolved tree -> a CompiledCode.
 
 Values live at static slots: the compiler knows the stack depth at every
 instruction, so a "push" is a store to slot `base + depth` of the frame,
-fixed when the closure is made; no stack pointer exists at run time."""
+fixed when the closure is made; no stack pointer exists at run time.
+
+Levels: -O0 emits one generic closure per operation (every push visible to
+the debugger). -O1 adds static type specialisation and superinstructions: an
+operator whose operands are constants or variables is one instruction,
+folded into the store or the branch that consumes it. -O2 makes every
+call-free expression or simple statement a single generated instruction."""
 
 from __future__ import annotations
 
@@ -10,10 +16,30 @@ from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
+from vmscope.compiler.codegen import Gen, SlotRef
+from vmscope.compiler.infer import Types, infer
+from vmscope.compiler.unparse import unparse, unparse_stmt
 from vmscope.lang import nodes as n
 from vmscope.lang.values import display
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import CompiledCode, FunctionInfo
+
+LEVELS = (0, 1, 2)
+_LEAVES = (n.Const, n.Local, n.Global)
+
+
+def _has_call(e: n.Expr) -> bool:
+    if isinstance(e, n.CallFn):
+        return True
+    if isinstance(e, n.Binary | n.And | n.Or):
+        return _has_call(e.left) or _has_call(e.right)
+    if isinstance(e, n.Not | n.Neg):
+        return _has_call(e.operand)
+    if isinstance(e, n.Index):
+        return _has_call(e.obj) or _has_call(e.index)
+    if isinstance(e, n.ListLit | n.CallBuiltin):
+        return any(_has_call(a) for a in (e.items if isinstance(e, n.ListLit) else e.args))
+    return False
 
 
 @dataclass
@@ -23,8 +49,13 @@ class _Loop:
 
 
 class Compiler:
-    def __init__(self, program: n.ResolvedProgram) -> None:
+    def __init__(self, program: n.ResolvedProgram, level: int = 0) -> None:
+        if level not in LEVELS:
+            raise ValueError(f"no optimisation level {level}")
         self.program = program
+        self.level = level
+        self.types: Types | None = infer(program) if level else None
+        self.fn_index = -1  # the resolver's index of the function being compiled
         self.asm = Assembler()
         self.loops: list[_Loop] = []
         count = len(program.functions)
@@ -43,6 +74,7 @@ class Compiler:
 
     def function(self, fn: n.Function, count_index: int) -> None:
         asm = self.asm
+        self.fn_index = fn.index
         asm.begin_function(count_index, fn.nslots)
         entry = len(asm.code)
         if fn.index >= 0:
@@ -80,7 +112,9 @@ class Compiler:
 
     def statement(self, s: n.Stmt) -> None:
         asm = self.asm
-        if isinstance(s, n.ExprStmt):
+        if self.level and self.fusable_stmt(s):
+            self.fused_stmt(s)
+        elif isinstance(s, n.ExprStmt):
             self.expr(s.expr)
             asm.drop()
         elif isinstance(s, n.Let):
@@ -162,9 +196,7 @@ class Compiler:
         end = Label("endif")
         for cond, block in zip(s.conds, s.blocks, strict=True):
             nxt = Label("else")
-            self.expr(cond)
-            asm.emit(Op.JUMP_IF_FALSE, control.make_jump_if_false, asm.top, span=cond.span,
-                     pops=1, label=nxt)
+            self.branch_unless(cond, nxt)
             self.block(block)
             if cond is not s.conds[-1] or s.orelse is not None:
                 asm.emit(Op.JUMP, control.make_jump, span=block.close, label=end)
@@ -172,6 +204,81 @@ class Compiler:
         if s.orelse is not None:
             self.block(s.orelse)
         asm.bind(end, 0)
+
+    def branch_unless(self, cond: n.Expr, label: Label) -> None:
+        """Jump to `label` when `cond` is falsy; fused with the test from -O1."""
+        asm = self.asm
+        if self.level and self.fusable(cond):
+            gen = self.gen()
+            value, _ = gen.expr(cond)
+            factory, args, family = gen.build("branch", result=value, jump=True)
+            asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args, span=cond.span,
+                     label=label, argrepr=f"unless {unparse(cond)}", shape=family)
+            return
+        self.expr(cond)
+        asm.emit(Op.JUMP_IF_FALSE, control.make_jump_if_false, asm.top, span=cond.span,
+                 pops=1, label=label)
+
+    # ---- fusion (-O1, -O2) ----------------------------------------------------------------
+
+    def gen(self) -> Gen:
+        assert self.types is not None
+        return Gen(self.types, self.fn_index, len(self.asm.code))
+
+    def fusable(self, e: n.Expr) -> bool:
+        """Can `e` be computed by one generated instruction at this level?"""
+        if _has_call(e):
+            return False
+        if self.level >= 2:
+            return True
+        if isinstance(e, _LEAVES):
+            return True
+        if isinstance(e, n.Binary | n.And | n.Or):
+            return isinstance(e.left, _LEAVES) and isinstance(e.right, _LEAVES)
+        if isinstance(e, n.Not | n.Neg):
+            return isinstance(e.operand, _LEAVES)
+        if isinstance(e, n.Index):
+            return isinstance(e.obj, _LEAVES) and isinstance(e.index, _LEAVES)
+        if isinstance(e, n.CallBuiltin | n.ListLit):
+            return all(isinstance(a, _LEAVES) for a in
+                       (e.args if isinstance(e, n.CallBuiltin) else e.items))
+        return False
+
+    def fusable_stmt(self, s: n.Stmt) -> bool:
+        if isinstance(s, n.Let | n.Assign):
+            return self.fusable(s.value)
+        if isinstance(s, n.ExprStmt):
+            return not isinstance(s.expr, _LEAVES) and self.fusable(s.expr)
+        if isinstance(s, n.IndexAssign):
+            parts = (s.obj, s.index, s.value)
+            if self.level >= 2:
+                return not any(_has_call(p) for p in parts)
+            return all(isinstance(p, _LEAVES) for p in parts)
+        return False
+
+    def fused_stmt(self, s: n.Stmt) -> None:
+        gen = self.gen()
+        gen.statement(s)
+        factory, args, family = gen.build("stmt")
+        span = s.op_span if isinstance(s, n.Assign) else s.span
+        self.asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=span,
+                      argrepr=unparse_stmt(s), shape=family)
+
+    def fused_expr(self, e: n.Expr, operands: tuple[n.Expr | SlotRef, ...] = ()) -> None:
+        """One instruction computing `e` into the next slot. With `operands`, e
+        is a Binary whose operands were already computed into those slots."""
+        asm = self.asm
+        gen = self.gen()
+        dest = asm.next_slot - len(operands)
+        if operands:
+            assert isinstance(e, n.Binary)
+            (a, ta), (b, tb) = (gen.expr(o) for o in operands)
+            value = gen.binop(e.op, a, ta, b, tb, e.span)
+        else:
+            value, _ = gen.expr(e)
+        factory, args, family = gen.build("expr", result=value, dest=dest)
+        asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
+                 argrepr=unparse(e), pops=len(operands), pushes=1, shape=family)
 
     def loop_body(self, body: n.Block, top: Label, end: Label) -> None:
         self.loops.append(_Loop(top, end))
@@ -184,9 +291,7 @@ class Compiler:
         asm = self.asm
         top, end = Label("while"), Label("endwhile")
         asm.bind(top, 0)
-        self.expr(s.cond)
-        asm.emit(Op.JUMP_IF_FALSE, control.make_jump_if_false, asm.top, span=s.cond.span,
-                 pops=1, label=end)
+        self.branch_unless(s.cond, end)
         self.loop_body(s.body, top, end)
 
     def for_range(self, s: n.ForRange) -> None:
@@ -228,6 +333,18 @@ class Compiler:
 
     def expr(self, e: n.Expr) -> None:
         asm = self.asm
+        if self.level and not isinstance(e, _LEAVES):
+            if self.fusable(e):
+                self.fused_expr(e)
+                return
+            if isinstance(e, n.Binary):
+                assert self.types is not None
+                self.expr(e.left)
+                self.expr(e.right)
+                kinds = [self.types.of(self.fn_index, x) for x in (e.left, e.right)]
+                refs = (SlotRef(asm.top - 1, kinds[0]), SlotRef(asm.top, kinds[1]))
+                self.fused_expr(e, refs)
+                return
         if isinstance(e, n.Const):
             self.const(e.value, e.span)
         elif isinstance(e, n.Local):
@@ -291,5 +408,5 @@ class Compiler:
                  label=self.entries[e.index])
 
 
-def compile_program(program: n.ResolvedProgram) -> CompiledCode:
-    return Compiler(program).compile()
+def compile_program(program: n.ResolvedProgram, level: int = 0) -> CompiledCode:
+    return Compiler(program, level).compile()

@@ -26,7 +26,7 @@ def format_instr(ip: int, instr: Instr, targets: set[int], current: int | None =
     if ip == current and ip in targets:
         marker = "-->>"
     pos = f"{instr.span.line}:{instr.span.col}"
-    return (f"{marker:>4} {ip:>5}  {pos:<8} {instr.op.value:<22} "
+    return (f"{marker:>4} {ip:>5}  {pos:<8} {instr.family:<22} "
             f"{operand_text(instr):<24} depth {instr.depth}").rstrip()
 
 

@@ -38,8 +38,8 @@ Frame = tuple[list[Any], int, int]  # caller slots, call ip, caller's result slo
 
 
 class VM:
-    __slots__ = ("code", "deepest", "frames", "globals", "ip", "max_depth", "prog", "slots",
-                 "steps", "write")
+    __slots__ = ("code", "deepest", "deopts", "frames", "globals", "ip", "max_depth", "prog",
+                 "slots", "steps", "write")
 
     def __init__(self, prog: CompiledCode, write: Callable[[str], Any], limits: Limits) -> None:
         self.prog = prog
@@ -52,6 +52,7 @@ class VM:
         self.ip = prog.entry
         self.deepest = 0
         self.steps = 0
+        self.deopts = [0] * len(prog.code)  # failed type guards, by ip (-O1/-O2)
 
     # ---- loops ----------------------------------------------------------------------------
 

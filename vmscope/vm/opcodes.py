@@ -45,6 +45,10 @@ class Op(Enum):
     PRINT = "print"
     RETURN = "return"
     HALT = "halt"
+    # -O1/-O2: generated closures (their Instr.shape names the family)
+    EXPR = "expr"
+    STMT = "stmt"
+    BRANCH = "branch"
 
     @property
     def family(self) -> str:
@@ -54,5 +58,5 @@ class Op(Enum):
 
 JUMPS = frozenset({
     Op.JUMP, Op.JUMP_IF_FALSE, Op.JUMP_IF_FALSE_OR_POP, Op.JUMP_IF_TRUE_OR_POP,
-    Op.FOR_RANGE_NEXT, Op.FOR_ITER_NEXT,
+    Op.FOR_RANGE_NEXT, Op.FOR_ITER_NEXT, Op.BRANCH,
 })

@@ -32,10 +32,16 @@ class Instr:
     pops: int
     pushes: int
     target: int | None = None
+    shape: str = ""  # a fused instruction's opcode family, e.g. "add.int" or "stmt"
 
     @property
     def effect(self) -> int:
         return self.pushes - self.pops
+
+    @property
+    def family(self) -> str:
+        """A stable name shared by specialised variants (`add.int`, `add.guard`...)."""
+        return self.shape or self.op.value
 
 
 @dataclass(frozen=True, slots=True)

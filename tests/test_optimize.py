@@ -1,0 +1,160 @@
+"""Optimisation levels: deterministic figures (instructions per iteration,
+calls into the generic operators), guards and deoptimisation, generated code
+that treats user text as data, and the levels agreeing with the AST engine."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+import vmscope
+from vmscope.compiler import codegen
+from vmscope.lang import values
+from vmscope.vm.opcodes import Op
+
+COUNT_LOOP = """
+let i = 0
+let s = 0
+while i < {n} {{ s += i; i += 1 }}
+print(s)
+"""
+
+
+def steps(src: str, level: int) -> int:
+    result = vmscope.compile_source(src).at_level(level).run(count_steps=True)
+    assert result.error is None
+    return result.steps
+
+
+@pytest.mark.parametrize(("level", "most"), [(0, 13), (1, 4), (2, 4)])
+def test_instructions_per_iteration_of_a_counting_loop(level: int, most: int) -> None:
+    per_iteration = (steps(COUNT_LOOP.format(n=2000), level)
+                     - steps(COUNT_LOOP.format(n=1000), level)) / 1000
+    assert per_iteration == most
+
+
+@pytest.fixture
+def generic_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Count calls into the generic operators that fused code falls back to."""
+    calls: Counter[str] = Counter()
+    for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "power", "eq", "ne", "lt",
+                 "le", "gt", "ge", "neg", "get_index"):
+        original = getattr(values, name)
+
+        def counting(*args: object, _name: str = name, _fn: object = original) -> object:
+            calls[_name] += 1
+            return _fn(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(values, name, counting)
+    yield calls
+
+
+TYPED = """
+fn poly(x: float, n: int) -> float {
+  let acc: float = 0.0
+  let i: int = 0
+  while i < n {
+    acc = acc * x + 1.5
+    i += 1
+  }
+  return acc
+}
+let total = 0
+for k in range(50) {
+  total = total + k * 2 - k % 3 + k // 2
+}
+print(poly(0.5, 20), total, -total, total == 10, 1.5 < poly(0.1, 3))
+"""
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_no_generic_operator_calls_when_types_are_known(
+        level: int, generic_calls: Counter[str]) -> None:
+    program = vmscope.compile_source(TYPED).at_level(level)
+    vm_out: list[str] = []
+    vm = program.new_vm(vm_out.append)
+    vm.run()
+    assert generic_calls == Counter()
+    assert sum(vm.deopts) == 0
+    assert "".join(vm_out) == program.run("ast").output
+
+
+def test_guards_fall_back_and_count_deoptimisations() -> None:
+    src = 'fn join(a, b) { return a + b }\nprint(join(1, 2), join("x", "y"), join(3, 4))\n'
+    program = vmscope.compile_source(src).at_level(1)
+    vm = program.new_vm(lambda text: None)
+    vm.run()
+    add_ips = [ip for ip, i in enumerate(program.code.instrs) if i.family == "add.guard"]
+    assert add_ips and sum(vm.deopts[ip] for ip in add_ips) == 1  # only the str call
+
+
+HOSTILE = r"""
+let __import__ = "os"
+let __builtins__ = 1
+fn __class__(self) { return self + __builtins__ }
+let s = "') ; __import__('os').system('echo pwned') ; ('"
+let q = "a\"b\n\tc\\d"
+let t = s + q
+print(__import__, __class__(41), s, len(t), t)
+let xs = [s, q]
+xs[0] += "!"
+print(xs)
+"""
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_hostile_names_and_strings_are_data(level: int, capfd: pytest.CaptureFixture[str]
+                                            ) -> None:
+    program = vmscope.compile_source(HOSTILE)
+    want = program.run("ast").output
+    got = program.at_level(level).run()
+    assert got.error is None and got.output == want
+    assert "pwned" not in capfd.readouterr().out
+    # No user text reached generated source: every factory is keyed by its source.
+    for source in codegen._FACTORIES:
+        assert "__import__" not in source and "pwned" not in source
+
+
+def test_factories_are_shared_by_shape() -> None:
+    src = "\n".join(f"let v{i} = {i} + {i * 2}" for i in range(200)) + "\nprint(v199)\n"
+    before = codegen.factory_cache_size()
+    program = vmscope.compile_source(src).at_level(2)
+    assert program.run().output == "597\n"
+    assert codegen.factory_cache_size() - before <= 2
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_fused_errors_keep_exact_positions(level: int) -> None:
+    src = "let a = 1\nlet b = [1, 2]\nlet c = a + b[1] * (a - 1) // (b[0] - 1)\n"
+    program = vmscope.compile_source(src, "e.vms")
+    want = program.run("ast").error
+    got = program.at_level(level).run().error
+    assert want is not None and got is not None
+    assert (got.kind, got.line, got.col) == (want.kind, want.line, want.col) == (
+        vmscope.ErrorKind.ZERO_DIVISION, 3, 28)
+
+
+def test_dis_shows_what_fused_instructions_stand_for() -> None:
+    program = vmscope.compile_source(COUNT_LOOP.format(n=10)).at_level(1)
+    listing = program.disassemble()
+    assert "s += i" in listing and "unless i < 10" in listing
+    assert "add.int" in listing or "add.guard" in listing
+    ops = {i.op for i in program.code.instrs}
+    assert Op.STMT in ops and Op.BRANCH in ops
+
+
+def test_levels_are_steppable_in_the_debugger() -> None:
+    from vmscope.debug import Session
+
+    for level in (0, 1, 2):
+        session = Session(vmscope.compile_source(TYPED).at_level(level))
+        session.add_breakpoint(line=6)
+        snap = session.continue_()
+        assert snap.reason.startswith("breakpoint") and snap.frames[-1].function == "poly"
+        session.continue_()
+        session.step_back()
+        while not session.done:
+            session.step()
+        assert session.snapshot().output == vmscope.compile_source(TYPED).run("ast").output

@@ -1,0 +1,391 @@
+"""Closure factories generated from templates, for -O1 and -O2.
+
+A fused instruction's body is Python source built from the expression's
+*shape*: every slot index, constant, span and name is a captured argument
+(`a0`, `a1`, ...), never text in the source, so user identifiers and string
+literals only ever travel as data. Factories are cached by source, so one
+exec serves every instruction of the same shape. Operators whose operand
+types are known statically compile to bare Python arithmetic; unknown types
+get an int fast path behind a type guard, and a failed guard counts a
+deoptimisation (vm.deopts[ip]) before falling back to the generic operator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from vmscope.compiler.infer import NULL, Ty, Types, binary_type
+from vmscope.errors import ErrorKind, GuestError, index_error, limit_error, zero_division
+from vmscope.lang import nodes as n
+from vmscope.lang import values as _v
+from vmscope.lang.builtins import BUILTINS, print_line
+from vmscope.source import Span
+
+_FACTORIES: dict[str, Callable[..., Any]] = {}
+_ARITH_SYM = {n.BinOp.ADD: "+", n.BinOp.SUB: "-", n.BinOp.MUL: "*"}
+_CMP_SYM = {n.BinOp.LT: "<", n.BinOp.LE: "<=", n.BinOp.GT: ">", n.BinOp.GE: ">=",
+            n.BinOp.EQ: "==", n.BinOp.NE: "!="}
+_NUM = (int, float)
+
+
+class SlotRef:
+    """An operand already computed into a slot of the frame."""
+
+    __slots__ = ("slot", "type")
+
+    def __init__(self, slot: int, ty: Ty) -> None:
+        self.slot = slot
+        self.type = ty
+
+
+# ---- helpers the generated code calls (only on rare or failing paths) --------------------
+
+
+def _at(err: GuestError, span: Span) -> GuestError:
+    if err.span is None:
+        err.span = span
+    return err
+
+
+def h_unset(name: str, span: Span) -> GuestError:
+    return GuestError(ErrorKind.NAME, f"global '{name}' is used before its let ran", span)
+
+
+def h_limit(span: Span) -> GuestError:
+    return _at(limit_error(f"integer result needs more than {_v.MAX_INT_BITS} bits"), span)
+
+
+def h_zdiv(span: Span) -> GuestError:
+    return _at(zero_division("integer division or modulo by zero"), span)
+
+
+def h_fdiv(span: Span) -> GuestError:
+    return _at(zero_division("division by zero"), span)
+
+
+def h_index(span: Span) -> GuestError:
+    return _at(index_error("list index out of range"), span)
+
+
+def h_op(fn: Callable[[Any, Any], Any], a: Any, b: Any, span: Span) -> Any:
+    try:
+        return fn(a, b)
+    except GuestError as err:
+        raise _at(err, span) from None
+
+
+def h_op1(fn: Callable[[Any], Any], a: Any, span: Span) -> Any:
+    try:
+        return fn(a)
+    except GuestError as err:
+        raise _at(err, span) from None
+
+
+def h_check(value: Any, declared: n.TypeName, span: Span) -> Any:
+    try:
+        return _v.check_type(value, declared)
+    except GuestError as err:
+        raise _at(err, span) from None
+
+
+def h_set_index(obj: Any, i: Any, value: Any, span: Span) -> None:
+    try:
+        _v.set_index(obj, i, value)
+    except GuestError as err:
+        raise _at(err, span) from None
+
+
+_NAMESPACE: dict[str, Any] = {
+    "_v": _v, "U": _v.UNSET, "h_unset": h_unset, "h_limit": h_limit, "h_zdiv": h_zdiv,
+    "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
+    "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
+}
+
+
+class Gen:
+    """Builds the body of one fused closure."""
+
+    def __init__(self, types: Types, func: int, ip: int) -> None:
+        self.types = types
+        self.func = func
+        self.lines: list[str] = []
+        self.args: list[Any] = []
+        self.depth = 1
+        self.ntmp = 0
+        self.ip_arg = self.cap(ip)
+        self.uses_globals = False
+        self.ops: list[str] = []  # the opcode families inside, for naming
+
+    # ---- plumbing -------------------------------------------------------------------------
+
+    def cap(self, value: Any) -> str:
+        self.args.append(value)
+        return f"a{len(self.args) - 1}"
+
+    def tmp(self) -> str:
+        self.ntmp += 1
+        return f"t{self.ntmp}"
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def deopt(self) -> None:
+        self.emit(f"vm.deopts[{self.ip_arg}] += 1")
+
+    # ---- expressions ----------------------------------------------------------------------
+
+    def expr(self, e: n.Expr | SlotRef) -> tuple[str, Ty]:
+        if isinstance(e, SlotRef):
+            t = self.tmp()
+            self.emit(f"{t} = s[{self.cap(e.slot)}]")
+            return t, e.type
+        if isinstance(e, n.Const):
+            return self.cap(e.value), type(e.value)
+        if isinstance(e, n.Local):
+            t = self.tmp()
+            self.emit(f"{t} = s[{self.cap(e.slot)}]")
+            return t, self.types.of(self.func, e)
+        if isinstance(e, n.Global):
+            return self.global_(e), self.types.of(self.func, e)
+        if isinstance(e, n.Binary):
+            a, ta = self.expr(e.left)
+            b, tb = self.expr(e.right)
+            return self.binop(e.op, a, ta, b, tb, e.span), binary_type(e.op, ta, tb)
+        if isinstance(e, n.And | n.Or):
+            return self.logical(e)
+        if isinstance(e, n.Not):
+            a, _ = self.expr(e.operand)
+            t = self.tmp()
+            self.emit(f"{t} = not {a}")
+            self.ops.append("not")
+            return t, bool
+        if isinstance(e, n.Neg):
+            return self.neg(e)
+        if isinstance(e, n.Index):
+            return self.index(e)
+        if isinstance(e, n.ListLit):
+            items = [self.expr(i)[0] for i in e.items]
+            t = self.tmp()
+            self.emit(f"{t} = [{', '.join(items)}]")
+            self.ops.append("build_list")
+            return t, list
+        if isinstance(e, n.CallBuiltin):
+            return self.builtin(e)
+        raise AssertionError(f"cannot fuse {type(e).__name__}")
+
+    def global_(self, e: n.Global) -> str:
+        self.uses_globals = True
+        t = self.tmp()
+        self.emit(f"{t} = g[{self.cap(e.index)}]")
+        self.emit(f"if {t} is U:")
+        self.emit(f"    raise h_unset({self.cap(e.name)}, {self.cap(e.span)})")
+        return t
+
+    def binop(self, op: n.BinOp, a: str, ta: Ty, b: str, tb: Ty, span: Span) -> str:
+        r = self.tmp()
+        sp = self.cap(span)
+        name = _v.BINARY[op].__name__
+        if ta is int and tb is int and op in _ARITH_SYM:
+            self._int_arith(r, a, _ARITH_SYM[op], b, sp)
+            self.ops.append(f"{name}.int")
+        elif ta is int and tb is int and op in (n.BinOp.FLOORDIV, n.BinOp.MOD):
+            self.emit(f"if not {b}:")
+            self.emit(f"    raise h_zdiv({sp})")
+            self.emit(f"{r} = {a} {'//' if op is n.BinOp.FLOORDIV else '%'} {b}")
+            self.ops.append(f"{name}.int")
+        elif ta is float and tb is float and op in _ARITH_SYM:
+            self.emit(f"{r} = {a} {_ARITH_SYM[op]} {b}")
+            self.ops.append(f"{name}.float")
+        elif ta is float and tb is float and op is n.BinOp.DIV:
+            self.emit(f"if not {b}:")
+            self.emit(f"    raise h_fdiv({sp})")
+            self.emit(f"{r} = {a} / {b}")
+            self.ops.append(f"{name}.float")
+        elif op in _CMP_SYM and ((ta in _NUM and tb in _NUM) or (ta is tb and ta is str) or
+                                 (op in (n.BinOp.EQ, n.BinOp.NE) and ta is tb and
+                                  ta in (bool, NULL))):
+            self.emit(f"{r} = {a} {_CMP_SYM[op]} {b}")
+            self.ops.append(f"{name}.{ta.__name__ if ta is tb else 'num'}")
+        elif op is n.BinOp.ADD and ta is str and tb is str:
+            self.emit(f"if len({a}) + len({b}) > _v.MAX_LENGTH:")
+            self.emit(f"    {r} = h_op(_v.add, {a}, {b}, {sp})")
+            self.emit(f"{r} = {a} + {b}")
+            self.ops.append("add.str")
+        elif (ta is None or tb is None) and (op in _ARITH_SYM or op in _CMP_SYM) and \
+                ta in (int, None) and tb in (int, None):
+            # Speculate int, guard, and fall back (deoptimise) to the generic operator.
+            self.emit(f"if type({a}) is int and type({b}) is int:")
+            self.depth += 1
+            if op in _ARITH_SYM:
+                self._int_arith(r, a, _ARITH_SYM[op], b, sp)
+            else:
+                self.emit(f"{r} = {a} {_CMP_SYM[op]} {b}")
+            self.depth -= 1
+            self.emit("else:")
+            self.depth += 1
+            self.deopt()
+            self.emit(f"{r} = h_op(_v.{name}, {a}, {b}, {sp})")
+            self.depth -= 1
+            self.ops.append(f"{name}.guard")
+        else:
+            self.emit(f"{r} = h_op(_v.{name}, {a}, {b}, {sp})")
+            self.ops.append(name)
+        return r
+
+    def _int_arith(self, r: str, a: str, sym: str, b: str, sp: str) -> None:
+        self.emit(f"{r} = {a} {sym} {b}")
+        self.emit(f"if not -_v.INT_BOUND < {r} < _v.INT_BOUND:")
+        self.emit(f"    raise h_limit({sp})")
+
+    def logical(self, e: n.And | n.Or) -> tuple[str, Ty]:
+        a, ta = self.expr(e.left)
+        r = self.tmp()
+        self.emit(f"{r} = {a}")
+        self.emit(f"if {'' if isinstance(e, n.And) else 'not '}{r}:")
+        self.depth += 1
+        mark = len(self.lines)
+        b, tb = self.expr(e.right)
+        self.emit(f"{r} = {b}")
+        if len(self.lines) == mark:
+            self.emit("pass")
+        self.depth -= 1
+        self.ops.append("and" if isinstance(e, n.And) else "or")
+        return r, (ta if ta is tb else None)
+
+    def neg(self, e: n.Neg) -> tuple[str, Ty]:
+        a, ta = self.expr(e.operand)
+        r = self.tmp()
+        if ta in _NUM:
+            self.emit(f"{r} = -{a}")
+            self.ops.append(f"neg.{ta.__name__}")  # type: ignore[union-attr]
+            return r, ta
+        self.emit(f"{r} = h_op1(_v.neg, {a}, {self.cap(e.span)})")
+        self.ops.append("neg")
+        return r, None
+
+    def index(self, e: n.Index) -> tuple[str, Ty]:
+        a, ta = self.expr(e.obj)
+        b, tb = self.expr(e.index)
+        r = self.tmp()
+        sp = self.cap(e.span)
+        if ta is list and tb is int:
+            self.emit("try:")
+            self.emit(f"    {r} = {a}[{b}]")
+            self.emit("except IndexError:")
+            self.emit(f"    raise h_index({sp}) from None")
+            self.ops.append("index.list")
+        else:
+            self.emit(f"{r} = h_op(_v.get_index, {a}, {b}, {sp})")
+            self.ops.append("index")
+        return r, (str if ta is str else None)
+
+    def builtin(self, e: n.CallBuiltin) -> tuple[str, Ty]:
+        args = [self.expr(a) for a in e.args]
+        r = self.tmp()
+        names = ", ".join(a for a, _ in args)
+        if e.name == "print":
+            self.emit(f"vm.write(h_op1(print_line, [{names}], {self.cap(e.span)}))")
+            self.emit(f"{r} = None")
+        elif e.name == "len" and len(args) == 1 and args[0][1] in (str, list):
+            self.emit(f"{r} = len({names})")
+        else:
+            fn = self.cap(BUILTINS[e.name])
+            self.emit(f"{r} = h_op1({fn}, [{names}], {self.cap(e.span)})")
+        self.ops.append(e.name)
+        return r, self.types.of(self.func, e)
+
+    # ---- statements -----------------------------------------------------------------------
+
+    def check(self, value: str, ty: Ty, declared: n.TypeName | None, span: Span) -> str:
+        if declared is None or declared is n.TypeName.ANY:
+            return value
+        wanted = {n.TypeName.INT: int, n.TypeName.FLOAT: float, n.TypeName.STR: str,
+                  n.TypeName.BOOL: bool, n.TypeName.LIST: list}[declared]
+        if ty is wanted:
+            return value
+        r = self.tmp()
+        self.emit(f"{r} = h_check({value}, {self.cap(declared)}, {self.cap(span)})")
+        return r
+
+    def store(self, target: n.Expr, value: str, define: bool) -> None:
+        if isinstance(target, n.Local):
+            self.emit(f"s[{self.cap(target.slot)}] = {value}")
+            return
+        assert isinstance(target, n.Global)
+        self.uses_globals = True
+        index = self.cap(target.index)
+        if not define:
+            self.emit(f"if g[{index}] is U:")
+            self.emit(f"    raise h_unset({self.cap(target.name)}, {self.cap(target.span)})")
+        self.emit(f"g[{index}] = {value}")
+
+    def statement(self, s: n.Stmt) -> None:
+        if isinstance(s, n.Let):
+            value, ty = self.expr(s.value)
+            self.store(s.target, self.check(value, ty, s.type, s.eq_span), define=True)
+        elif isinstance(s, n.Assign):
+            if s.op is None:
+                value, ty = self.expr(s.value)
+            else:
+                old, told = self.expr(s.target)
+                rhs, trhs = self.expr(s.value)
+                value = self.binop(s.op, old, told, rhs, trhs, s.op_span)
+                ty = binary_type(s.op, told, trhs)
+            self.store(s.target, self.check(value, ty, s.type, s.op_span), define=False)
+        elif isinstance(s, n.IndexAssign):
+            obj, _ = self.expr(s.obj)
+            i, _ = self.expr(s.index)
+            if s.op is None:
+                value, _ = self.expr(s.value)
+            else:
+                old = self.tmp()
+                self.emit(f"{old} = h_op(_v.get_index, {obj}, {i}, {self.cap(s.bracket)})")
+                rhs, trhs = self.expr(s.value)
+                value = self.binop(s.op, old, None, rhs, trhs, s.op_span)
+            self.emit(f"h_set_index({obj}, {i}, {value}, {self.cap(s.bracket)})")
+            self.ops.append("store_index")
+        elif isinstance(s, n.ExprStmt):
+            self.expr(s.expr)
+        else:
+            raise AssertionError(f"cannot fuse {type(s).__name__}")
+
+    # ---- closures -------------------------------------------------------------------------
+
+    def family(self, kind: str) -> str:
+        if len(self.ops) == 1 and kind in ("expr", "stmt"):
+            return self.ops[0]
+        if len(self.ops) == 1 and kind == "branch":
+            return f"branch.{self.ops[0]}"
+        return kind
+
+    def build(self, kind: str, result: str | None = None, dest: int | None = None,
+              jump: bool = False) -> tuple[Callable[..., Any], tuple[Any, ...], str]:
+        """(factory, its arguments, family). A jump's factory takes the offset first."""
+        family = self.family(kind)
+        fname = "op_" + family.replace(".", "_")
+        body = list(self.lines)
+        if result is not None and dest is not None:
+            body.append(f"    s[{self.cap(dest)}] = {result}")
+        if jump:
+            body.append(f"    return 1 if {result} else off")
+        else:
+            body.append("    return 1")
+        head = ["    s = vm.slots"]
+        if self.uses_globals:
+            head.append("    g = vm.globals")
+        params = ", ".join(f"a{i}" for i in range(len(self.args)))
+        if jump:
+            params = "off" + (", " + params if params else "")
+        source = "\n".join([f"def make({params}):", f"  def {fname}(vm):",
+                            *("  " + line for line in head + body), f"  return {fname}"])
+        factory = _FACTORIES.get(source)
+        if factory is None:
+            namespace = dict(_NAMESPACE)
+            exec(compile(source, f"<vmscope {family}>", "exec"), namespace)
+            factory = namespace["make"]
+            _FACTORIES[source] = factory
+        return factory, tuple(self.args), family
+
+
+def factory_cache_size() -> int:
+    return len(_FACTORIES)
