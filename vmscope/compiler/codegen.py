@@ -88,6 +88,10 @@ def h_check(value: Any, declared: n.TypeName, span: Span) -> Any:
         raise _at(err, span) from None
 
 
+def h_depth(limit: int, span: Span) -> GuestError:
+    return GuestError(ErrorKind.RECURSION, f"maximum call depth of {limit} exceeded", span)
+
+
 def h_set_index(obj: Any, i: Any, value: Any, span: Span) -> None:
     try:
         _v.set_index(obj, i, value)
@@ -99,6 +103,7 @@ _NAMESPACE: dict[str, Any] = {
     "_v": _v, "U": _v.UNSET, "h_unset": h_unset, "h_limit": h_limit, "h_zdiv": h_zdiv,
     "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
     "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
+    "h_depth": h_depth,
 }
 
 
@@ -257,7 +262,7 @@ class Gen:
         r = self.tmp()
         if ta in _NUM:
             self.emit(f"{r} = -{a}")
-            self.ops.append(f"neg.{ta.__name__}")  # type: ignore[union-attr]
+            self.ops.append(f"neg.{'int' if ta is int else 'float'}")
             return r, ta
         self.emit(f"{r} = h_op1(_v.neg, {a}, {self.cap(e.span)})")
         self.ops.append("neg")
@@ -275,7 +280,13 @@ class Gen:
             self.emit(f"    raise h_index({sp}) from None")
             self.ops.append("index.list")
         else:
-            self.emit(f"{r} = h_op(_v.get_index, {a}, {b}, {sp})")
+            self.emit(f"if type({a}) is list and type({b}) is int:")
+            self.emit("    try:")
+            self.emit(f"        {r} = {a}[{b}]")
+            self.emit("    except IndexError:")
+            self.emit(f"        raise h_index({sp}) from None")
+            self.emit("else:")
+            self.emit(f"    {r} = h_op(_v.get_index, {a}, {b}, {sp})")
             self.ops.append("index")
         return r, (str if ta is str else None)
 
@@ -283,14 +294,31 @@ class Gen:
         args = [self.expr(a) for a in e.args]
         r = self.tmp()
         names = ", ".join(a for a, _ in args)
+        sp = self.cap(e.span)
+        kinds = [t for _, t in args]
+        one = len(args) == 1
         if e.name == "print":
-            self.emit(f"vm.write(h_op1(print_line, [{names}], {self.cap(e.span)}))")
+            self.emit(f"vm.write(h_op1(print_line, [{names}], {sp}))")
             self.emit(f"{r} = None")
-        elif e.name == "len" and len(args) == 1 and args[0][1] in (str, list):
+        elif e.name == "len" and one and kinds[0] in (str, list):
             self.emit(f"{r} = len({names})")
+        elif e.name == "str" and one and kinds[0] in (int, str):
+            # An int's digits or a copy of a str: only the length limit can fail.
+            self.emit(f"{r} = str({names})")
+            self.emit(f"if len({r}) > _v.MAX_LENGTH:")
+            self.emit(f"    {r} = h_op1(_v.to_str, {names}, {sp})")
+        elif e.name == "str" and one:
+            self.emit(f"{r} = h_op1(_v.to_str, {names}, {sp})")
+        elif e.name == "abs" and one and kinds[0] in _NUM:
+            self.emit(f"{r} = abs({names})")
+        elif e.name == "push" and len(args) == 2 and kinds[0] is list:
+            self.emit(f"if len({args[0][0]}) >= _v.MAX_LENGTH:")
+            self.emit(f"    h_op1({self.cap(BUILTINS['push'])}, [{names}], {sp})")
+            self.emit(f"{args[0][0]}.append({args[1][0]})")
+            self.emit(f"{r} = None")
         else:
             fn = self.cap(BUILTINS[e.name])
-            self.emit(f"{r} = h_op1({fn}, [{names}], {self.cap(e.span)})")
+            self.emit(f"{r} = h_op1({fn}, [{names}], {sp})")
         self.ops.append(e.name)
         return r, self.types.of(self.func, e)
 
@@ -342,12 +370,44 @@ class Gen:
                 self.emit(f"{old} = h_op(_v.get_index, {obj}, {i}, {self.cap(s.bracket)})")
                 rhs, trhs = self.expr(s.value)
                 value = self.binop(s.op, old, None, rhs, trhs, s.op_span)
-            self.emit(f"h_set_index({obj}, {i}, {value}, {self.cap(s.bracket)})")
+            sp = self.cap(s.bracket)
+            self.emit(f"if type({obj}) is list and type({i}) is int:")
+            self.emit("    try:")
+            self.emit(f"        {obj}[{i}] = {value}")
+            self.emit("    except IndexError:")
+            self.emit(f"        h_set_index({obj}, {i}, {value}, {sp})")
+            self.emit("else:")
+            self.emit(f"    h_set_index({obj}, {i}, {value}, {sp})")
             self.ops.append("store_index")
         elif isinstance(s, n.ExprStmt):
             self.expr(s.expr)
         else:
             raise AssertionError(f"cannot fuse {type(s).__name__}")
+
+    # ---- calls and returns ----------------------------------------------------------------
+
+    def call_tail(self, args: list[str], dest: int, span: Span) -> list[str]:
+        """After the arguments: push a frame (flat call) and jump to the callee."""
+        self.ops.append("call")
+        return [
+            "fr = vm.frames",
+            "if len(fr) >= vm.max_depth:",
+            f"    raise h_depth(vm.max_depth, {self.cap(span)})",
+            f"fr.append((s, {self.ip_arg}, {self.cap(dest)}))",
+            f"vm.slots = [{', '.join(args)}{',' if len(args) == 1 else ''}] + pad",
+            "if len(fr) > vm.deepest:",
+            "    vm.deepest = len(fr)",
+            "return off",
+        ]
+
+    def return_tail(self, value: str) -> list[str]:
+        self.ops.append("return")
+        return [
+            "caller, call_ip, dest = vm.frames.pop()",
+            f"caller[dest] = {value}",
+            "vm.slots = caller",
+            f"return call_ip + 1 - {self.ip_arg}",
+        ]
 
     # ---- closures -------------------------------------------------------------------------
 
@@ -356,17 +416,24 @@ class Gen:
             return self.ops[0]
         if len(self.ops) == 1 and kind == "branch":
             return f"branch.{self.ops[0]}"
+        if kind in ("call", "return"):
+            return kind + (".fused" if len(self.ops) > 1 else "")
         return kind
 
     def build(self, kind: str, result: str | None = None, dest: int | None = None,
-              jump: bool = False) -> tuple[Callable[..., Any], tuple[Any, ...], str]:
-        """(factory, its arguments, family). A jump's factory takes the offset first."""
+              jump: bool = False, tail: list[str] | None = None
+              ) -> tuple[Callable[..., Any], tuple[Any, ...], str]:
+        """(factory, its arguments, family). A jump's factory takes the offset
+        first; a call's (kind "call") takes the offset first and the frame
+        padding last."""
         family = self.family(kind)
         fname = "op_" + family.replace(".", "_")
         body = list(self.lines)
         if result is not None and dest is not None:
             body.append(f"    s[{self.cap(dest)}] = {result}")
-        if jump:
+        if tail is not None:
+            body += ["    " + line for line in tail]
+        elif jump:
             body.append(f"    return 1 if {result} else off")
         else:
             body.append("    return 1")
@@ -376,6 +443,8 @@ class Gen:
         params = ", ".join(f"a{i}" for i in range(len(self.args)))
         if jump:
             params = "off" + (", " + params if params else "")
+        if kind == "call":
+            params += ", pad"
         source = "\n".join([f"def make({params}):", f"  def {fname}(vm):",
                             *("  " + line for line in head + body), f"  return {fname}"])
         factory = _FACTORIES.get(source)

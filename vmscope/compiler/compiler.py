@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
 from vmscope.compiler.codegen import Gen, SlotRef
-from vmscope.compiler.infer import Types, infer
+from vmscope.compiler.infer import Types, binary_type, infer
 from vmscope.compiler.unparse import unparse, unparse_stmt
 from vmscope.lang import nodes as n
-from vmscope.lang.values import display
+from vmscope.lang.values import UNSET, display
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import CompiledCode, FunctionInfo
 
@@ -143,6 +143,8 @@ class Compiler:
         elif isinstance(s, n.For):
             self.for_(s)
         elif isinstance(s, n.Return):
+            if self.level and self.fused_return(s):
+                return
             if s.value is None:
                 self.const(None, s.span)
             else:
@@ -398,8 +400,47 @@ class Compiler:
         else:
             raise CompileBug(f"cannot compile {type(e).__name__}")
 
+    def fused_return(self, s: n.Return) -> bool:
+        """`return e` as one instruction when e is fusable, or a binary operator
+        over operands computed into slots (`fib(n - 1) + fib(n - 2)`)."""
+        asm = self.asm
+        value = s.value if s.value is not None else n.Const(None, s.span)
+        operands: tuple[SlotRef, ...] = ()
+        if not self.fusable(value):
+            if not isinstance(value, n.Binary):
+                return False
+            assert self.types is not None
+            self.expr(value.left)
+            self.expr(value.right)
+            operands = (SlotRef(asm.top - 1, self.types.of(self.fn_index, value.left)),
+                        SlotRef(asm.top, self.types.of(self.fn_index, value.right)))
+        gen = self.gen()
+        if operands:
+            assert isinstance(value, n.Binary)
+            (a, ta), (b, tb) = (gen.expr(o) for o in operands)
+            result = gen.binop(value.op, a, ta, b, tb, value.span)
+            ty = binary_type(value.op, ta, tb)
+        else:
+            result, ty = gen.expr(value)
+        result = gen.check(result, ty, s.type, s.span)
+        factory, args, family = gen.build("return", tail=gen.return_tail(result))
+        asm.emit(Op.RETURN, lambda ip, *a: factory(*a), *args, span=s.span,
+                 argrepr=f"return {unparse(value)}", pops=len(operands), shape=family)
+        return True
+
     def call(self, e: n.CallFn) -> None:
         asm = self.asm
+        if self.level and all(self.fusable(a) for a in e.args):
+            gen = self.gen()
+            values = [gen.expr(a)[0] for a in e.args]
+            tail = gen.call_tail(values, asm.next_slot, e.span)
+            factory, args, family = gen.build("call", jump=True, tail=tail)
+            sizes, index, count = self.sizes, e.index, len(e.args)
+            asm.emit(Op.CALL, lambda ip, off, *a: factory(
+                off, *a, [UNSET] * (sizes[index] - count)), *args, span=e.span,
+                argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})", pushes=1,
+                label=self.entries[e.index], shape=family)
+            return
         for a in e.args:
             self.expr(a)
         count = len(e.args)

@@ -42,7 +42,7 @@ def join(a: Ty | type[object], b: Ty | type[object]) -> Ty | type[object]:
 def binary_type(op: n.BinOp, a: Ty, b: Ty) -> Ty:
     """The result type of `a op b` when it does not fail."""
     if a is _BOTTOM or b is _BOTTOM:
-        return _BOTTOM  # type: ignore[return-value]
+        return _BOTTOM
     if op >= n.BinOp.EQ:
         return bool
     if op is n.BinOp.DIV:
@@ -87,7 +87,7 @@ class Types:
             t = self.of(func, e.operand)
             return t if t in (int, float, _BOTTOM) else None
         if isinstance(e, n.And | n.Or):
-            return join(self.of(func, e.left), self.of(func, e.right))  # type: ignore[return-value]
+            return join(self.of(func, e.left), self.of(func, e.right))
         if isinstance(e, n.Index):
             return str if self.of(func, e.obj) is str else None
         if isinstance(e, n.ListLit):
@@ -132,11 +132,11 @@ def infer(program: n.ResolvedProgram) -> Types:
     types = Types()
     functions = [program.main, *program.functions]
     for fn in functions:
-        slots: dict[int, Ty] = {i: _BOTTOM for i in range(fn.nslots)}  # type: ignore[misc]
+        slots: dict[int, Ty] = {i: _BOTTOM for i in range(fn.nslots)}
         for i, p in enumerate(fn.params):
             slots[i] = declared(p.type) if p.type is not None else None
         types.locals[fn.index] = slots
-    types.globals = {i: _BOTTOM for i in range(len(program.globals))}  # type: ignore[misc]
+    types.globals = {i: _BOTTOM for i in range(len(program.globals))}
     for f in program.functions:
         types.returns[f.index] = declared(f.ret_type)
     changed = True
@@ -153,12 +153,14 @@ def infer(program: n.ResolvedProgram) -> Types:
                                     types.of(fn.index, value))
                 else:
                     t = types.of(fn.index, value)
-                table = types.locals[fn.index] if isinstance(target, n.Local) else types.globals
-                key = target.slot if isinstance(target, n.Local) else \
-                    target.index  # type: ignore[union-attr]
+                if isinstance(target, n.Local):
+                    table, key = types.locals[fn.index], target.slot
+                else:
+                    assert isinstance(target, n.Global)
+                    table, key = types.globals, target.index
                 new = join(table[key], t)
                 if new is not table[key]:
-                    table[key] = new  # type: ignore[assignment]
+                    table[key] = new
                     changed = True
     for table in (*types.locals.values(), types.globals):
         for key, t in table.items():
