@@ -28,11 +28,11 @@ def steps(src: str, level: int) -> int:
     return result.steps
 
 
-@pytest.mark.parametrize(("level", "most"), [(0, 13), (1, 4), (2, 4)])
-def test_instructions_per_iteration_of_a_counting_loop(level: int, most: int) -> None:
+@pytest.mark.parametrize(("level", "exactly"), [(0, 13), (1, 3), (2, 3)])
+def test_instructions_per_iteration_of_a_counting_loop(level: int, exactly: int) -> None:
     per_iteration = (steps(COUNT_LOOP.format(n=2000), level)
                      - steps(COUNT_LOOP.format(n=1000), level)) / 1000
-    assert per_iteration == most
+    assert per_iteration == exactly  # the issue asks for at most 4 at -O1
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_fused_errors_keep_exact_positions(level: int) -> None:
 def test_dis_shows_what_fused_instructions_stand_for() -> None:
     program = vmscope.compile_source(COUNT_LOOP.format(n=10)).at_level(1)
     listing = program.disassemble()
-    assert "s += i" in listing and "unless i < 10" in listing
+    assert "s += i" in listing and "while i < 10" in listing
     assert "add.int" in listing or "add.guard" in listing
     ops = {i.op for i in program.code.instrs}
     assert Op.STMT in ops and Op.BRANCH in ops

@@ -56,7 +56,10 @@ def add_level_option(p: argparse.ArgumentParser, default: int) -> None:
 
 
 def limits_of(args: argparse.Namespace) -> Limits:
-    return Limits(args.max_steps, args.max_depth, args.max_length, args.max_int_bits)
+    try:
+        return Limits(args.max_steps, args.max_depth, args.max_length, args.max_int_bits)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

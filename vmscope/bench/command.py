@@ -1,41 +1,57 @@
-"""`vmscope bench`: the engines side by side (closure VM vs AST interpreter),
-and the debugger's continue speed against the fast loop."""
+"""`vmscope bench`: every benchmark on the AST interpreter, the closure VM at
+each optimisation level and the hand-written Python equivalent, interleaved
+in one run; medians, ratios and a geomean row. `--debugger` adds the
+debugger's continue speed against the fast loop."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import platform
 import sys
 from typing import Any
 
-from vmscope.api import compile_source
-from vmscope.bench.programs import CONTINUE, CONTINUE_BREAK_LINE, QUICK
+from vmscope.bench.programs import CONTINUE, CONTINUE_BREAK_LINE, PROGRAMS
 from vmscope.bench.runner import geomean, interleaved
+
+LEVELS = (0, 1, 2)
 
 
 def _discard(text: str) -> None:
     pass
 
 
-def engines(rounds: int, names: list[str] | None = None) -> list[dict[str, Any]]:
+def program_rows(rounds: int, names: list[str] | None) -> list[dict[str, Any]]:
+    from vmscope.api import Program, compile_source
+
     rows = []
-    for name, src in QUICK.items():
-        if names and name not in names:
+    for bench in PROGRAMS:
+        if names and bench.name not in names:
             continue
-        program = compile_source(src, f"{name}.vms")
-        program.code  # compile outside the timed region  # noqa: B018
-        t = interleaved({
-            "ast": lambda p=program: p.run("ast", out=_discard),
-            "closure": lambda p=program: p.run("closure", out=_discard),
-        }, rounds, name)
-        steps = program.run("closure", out=_discard, count_steps=True).steps
-        rows.append({"name": name, "ast_s": t["ast"].median, "closure_s": t["closure"].median,
-                     "speedup": t["ast"].median / t["closure"].median,
-                     "instr_per_s": steps / t["closure"].median})
+        base = compile_source(bench.source, f"{bench.name}.vms")
+        levels = {lvl: base.at_level(lvl) for lvl in LEVELS}
+        for program in levels.values():
+            program.code  # noqa: B018 - compile outside the timed region
+
+        def closure(p: Program) -> Any:
+            return lambda: p.run("closure", out=_discard)
+
+        variants = {"ast": lambda: base.run("ast", out=_discard), "python": bench.python}
+        variants.update({f"O{lvl}": closure(p) for lvl, p in levels.items()})
+        t = interleaved(variants, rounds, bench.name)
+        row: dict[str, Any] = {"name": bench.name, "what": bench.what,
+                               "seconds": {v: t[v].median for v in t}}
+        for lvl, program in levels.items():
+            steps = program.run("closure", out=_discard, count_steps=True).steps
+            row[f"O{lvl}_speedup"] = t["ast"].median / t[f"O{lvl}"].median
+            row[f"O{lvl}_vs_python"] = t[f"O{lvl}"].median / t["python"].median
+            row[f"O{lvl}_instr_per_s"] = steps / t[f"O{lvl}"].median
+        rows.append(row)
     return rows
 
 
 def continue_speed(rounds: int) -> dict[str, Any]:
+    from vmscope.api import compile_source
     from vmscope.debug import Session
 
     program = compile_source(CONTINUE, "continue.vms")
@@ -52,31 +68,59 @@ def continue_speed(rounds: int) -> dict[str, Any]:
             "relative_speed": t["fast"].median / t["continue"].median}
 
 
-def render(rows: list[dict[str, Any]], cont: dict[str, Any] | None) -> None:
+def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
+    return {f"O{lvl}_geomean_speedup": geomean([r[f"O{lvl}_speedup"] for r in rows])
+            for lvl in LEVELS} | {
+        f"O{lvl}_min_speedup": min((r[f"O{lvl}_speedup"] for r in rows), default=0.0)
+        for lvl in LEVELS}
+
+
+def machine() -> str:
+    import os
+
+    return (f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}")
+
+
+def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
+           cont: dict[str, Any] | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="closure VM (-O0) vs AST interpreter, medians")
-    for col in ("benchmark", "AST", "closure", "closure speedup", "instr/s"):
-        table.add_column(col, justify="right" if col != "benchmark" else "left")
-    for r in rows:
-        table.add_row(r["name"], f"{r['ast_s'] * 1000:.1f} ms", f"{r['closure_s'] * 1000:.1f} ms",
-                      f"{r['speedup']:.2f}x", f"{r['instr_per_s'] / 1e6:.2f} M")
-    if rows:
-        table.add_row("geomean", "", "", f"{geomean([r['speedup'] for r in rows]):.2f}x", "")
     console = Console()
+    table = Table(title=f"vmscope bench: speedup over the AST interpreter (medians) — "
+                        f"{machine()}")
+    table.add_column("benchmark")
+    for lvl in LEVELS:
+        table.add_column(f"-O{lvl}", justify="right")
+    table.add_column("-O2 vs Python", justify="right")
+    table.add_column("-O2 instr/s", justify="right")
+    table.add_column("", min_width=20)
+    best = max([r["O2_speedup"] for r in rows] or [1.0])
+    for r in rows:
+        bar = "█" * max(1, round(20 * r["O2_speedup"] / best))
+        table.add_row(r["name"], *(f"{r[f'O{lvl}_speedup']:.2f}x" for lvl in LEVELS),
+                      f"{r['O2_vs_python']:.1f}x slower", f"{r['O2_instr_per_s'] / 1e6:.2f} M",
+                      f"[green]{bar}[/]")
+    if rows:
+        s = summary(rows)
+        table.add_row("[b]geomean[/]", *(f"[b]{s[f'O{lvl}_geomean_speedup']:.2f}x[/]"
+                                         for lvl in LEVELS), "", "", "")
     console.print(table)
+    for r in extra:
+        console.print(r["text"])
     if cont:
-        console.print(f"debugger continue-to-breakpoint: {cont['continue_s'] * 1000:.1f} ms vs "
-                      f"fast loop {cont['fast_s'] * 1000:.1f} ms = "
-                      f"{cont['relative_speed']:.0%} of fast-loop speed (median)")
+        console.print(f"debugger continue-to-breakpoint runs at {cont['relative_speed']:.0%} of "
+                      f"the fast loop ({cont['continue_s'] * 1000:.1f} ms vs "
+                      f"{cont['fast_s'] * 1000:.1f} ms, medians)")
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("bench", help="benchmark the engines side by side")
+    p = sub.add_parser("bench", help="benchmark the engines and levels side by side")
     p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     p.add_argument("--only", action="append", default=None, metavar="NAME",
-                   help=f"run only these benchmarks ({', '.join(QUICK)})")
+                   help="run only this benchmark (repeatable): "
+                        + ", ".join(b.name for b in PROGRAMS) + ", rows")
     p.add_argument("--debugger", action="store_true",
                    help="also measure the debugger's continue speed")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -84,11 +128,17 @@ def register(sub: Any) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    rows = engines(args.rounds, args.only)
+    rows = program_rows(args.rounds, args.only)
+    extra: list[dict[str, Any]] = []
+    if not args.only or "rows" in args.only:
+        from vmscope.bench.rows import row_benchmarks
+
+        extra = row_benchmarks(args.rounds)
     cont = continue_speed(args.rounds) if args.debugger else None
     if args.json:
-        json.dump({"engines": rows, "continue": cont}, sys.stdout, indent=2)
+        json.dump({"machine": machine(), "programs": rows, "summary": summary(rows) if rows
+                   else {}, "rows": extra, "continue": cont}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        render(rows, cont)
+        render(rows, extra, cont)
     return 0

@@ -110,8 +110,10 @@ _NAMESPACE: dict[str, Any] = {
 class Gen:
     """Builds the body of one fused closure."""
 
-    def __init__(self, types: Types, func: int, ip: int) -> None:
+    def __init__(self, types: Types, func: int, ip: int,
+                 set_globals: set[int] | frozenset[int] = frozenset()) -> None:
         self.types = types
+        self.set_globals = set_globals  # globals certainly assigned here: no unset check
         self.func = func
         self.lines: list[str] = []
         self.args: list[Any] = []
@@ -182,8 +184,9 @@ class Gen:
         self.uses_globals = True
         t = self.tmp()
         self.emit(f"{t} = g[{self.cap(e.index)}]")
-        self.emit(f"if {t} is U:")
-        self.emit(f"    raise h_unset({self.cap(e.name)}, {self.cap(e.span)})")
+        if e.index not in self.set_globals:
+            self.emit(f"if {t} is U:")
+            self.emit(f"    raise h_unset({self.cap(e.name)}, {self.cap(e.span)})")
         return t
 
     def binop(self, op: n.BinOp, a: str, ta: Ty, b: str, tb: Ty, span: Span) -> str:
@@ -342,7 +345,7 @@ class Gen:
         assert isinstance(target, n.Global)
         self.uses_globals = True
         index = self.cap(target.index)
-        if not define:
+        if not define and target.index not in self.set_globals:
             self.emit(f"if g[{index}] is U:")
             self.emit(f"    raise h_unset({self.cap(target.name)}, {self.cap(target.span)})")
         self.emit(f"g[{index}] = {value}")
@@ -421,7 +424,7 @@ class Gen:
         return kind
 
     def build(self, kind: str, result: str | None = None, dest: int | None = None,
-              jump: bool = False, tail: list[str] | None = None
+              jump: bool = False, tail: list[str] | None = None, when_true: bool = False
               ) -> tuple[Callable[..., Any], tuple[Any, ...], str]:
         """(factory, its arguments, family). A jump's factory takes the offset
         first; a call's (kind "call") takes the offset first and the frame
@@ -433,6 +436,8 @@ class Gen:
             body.append(f"    s[{self.cap(dest)}] = {result}")
         if tail is not None:
             body += ["    " + line for line in tail]
+        elif jump and when_true:
+            body.append(f"    return off if {result} else 1")
         elif jump:
             body.append(f"    return 1 if {result} else off")
         else:

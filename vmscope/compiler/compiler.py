@@ -12,6 +12,7 @@ call-free expression or simple statement a single generated instruction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
@@ -84,7 +85,8 @@ class Compiler:
                     asm.stmt = param.span
                     asm.emit(Op.CHECK_TYPE, data.make_check_type, slot, param.type,
                              span=param.span, argrepr=f"{param.name}: {param.type.value}")
-        self.block(fn.body)
+        self.set_globals: set[int] = set()
+        self.block(fn.body, main_top=fn.index < 0)
         asm.stmt = fn.body.close
         if fn.index < 0:
             asm.emit(Op.HALT, calls.make_halt, span=fn.body.close)
@@ -102,10 +104,13 @@ class Compiler:
 
     # ---- statements -----------------------------------------------------------------------
 
-    def block(self, block: n.Block) -> None:
+    def block(self, block: n.Block, main_top: bool = False) -> None:
         for s in block.stmts:
             self.asm.stmt = s.span
             self.statement(s)
+            if main_top and isinstance(s, n.Let) and isinstance(s.target, n.Global):
+                # <main> runs its top level in order: from here on this global is set.
+                self.set_globals.add(s.target.index)
             if self.asm.depth:
                 raise CompileBug(f"bad compilation: stack depth {self.asm.depth} after "
                                  f"the statement at {s.span}")
@@ -225,7 +230,7 @@ class Compiler:
 
     def gen(self) -> Gen:
         assert self.types is not None
-        return Gen(self.types, self.fn_index, len(self.asm.code))
+        return Gen(self.types, self.fn_index, len(self.asm.code), self.set_globals)
 
     def fusable(self, e: n.Expr) -> bool:
         """Can `e` be computed by one generated instruction at this level?"""
@@ -289,8 +294,36 @@ class Compiler:
         self.asm.emit(Op.JUMP, control.make_jump, span=body.close, label=top, argrepr="loop")
         self.asm.bind(end, 0)
 
+    def rotated(self, body: n.Block, test: Label, emit_test: Callable[[Label], None],
+                span: n.Span) -> None:
+        """-O1 and up: the loop test sits after the body and jumps back while it
+        holds, so an iteration costs the body plus one dispatch:
+        `jump test; top: body; test: if more goto top; end:`."""
+        asm = self.asm
+        top, end = Label("top"), Label("end")
+        asm.emit(Op.JUMP, control.make_jump, span=span, label=test, argrepr="to loop test")
+        asm.bind(top, 0)
+        self.loops.append(_Loop(test, end))
+        self.block(body)
+        self.loops.pop()
+        asm.bind(test, 0)
+        emit_test(top)
+        asm.bind(end, 0)
+
     def while_(self, s: n.While) -> None:
         asm = self.asm
+        if self.level and self.fusable(s.cond):
+            def test(top: Label) -> None:
+                gen = self.gen()
+                value, _ = gen.expr(s.cond)
+                factory, args, family = gen.build("branch", result=value, jump=True,
+                                                  when_true=True)
+                asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args,
+                         span=s.cond.span, label=top, argrepr=f"while {unparse(s.cond)}",
+                         shape=family)
+
+            self.rotated(s.body, Label("while"), test, s.cond.span)
+            return
         top, end = Label("while"), Label("endwhile")
         asm.bind(top, 0)
         self.branch_unless(s.cond, end)
@@ -303,6 +336,11 @@ class Compiler:
         nargs = len(s.args)
         asm.emit(Op.FOR_RANGE_INIT, control.make_for_range_init, asm.top - nargs + 1, nargs,
                  s.counter, span=s.range_span, pops=nargs, argrepr=f"range/{nargs}")
+        if self.level:
+            self.rotated(s.body, Label("next"), lambda top: asm.emit(
+                Op.FOR_RANGE_LOOP, control.make_for_range_loop, s.var.slot, s.counter,
+                span=s.span, label=top, argrepr=s.var.name), s.span)
+            return
         top, end = Label("for"), Label("endfor")
         asm.bind(top, 0)
         asm.emit(Op.FOR_RANGE_NEXT, control.make_for_range_next, s.var.slot, s.counter,
@@ -315,6 +353,12 @@ class Compiler:
         assert isinstance(s.var, n.Local)
         asm.emit(Op.FOR_ITER_INIT, control.make_for_iter_init, asm.top, s.seq, span=s.in_span,
                  pops=1)
+        if self.level:
+            var = s.var
+            self.rotated(s.body, Label("next"), lambda top: asm.emit(
+                Op.FOR_ITER_LOOP, control.make_for_iter_loop, var.slot, s.seq, span=s.span,
+                label=top, argrepr=var.name), s.span)
+            return
         top, end = Label("for"), Label("endfor")
         asm.bind(top, 0)
         asm.emit(Op.FOR_ITER_NEXT, control.make_for_iter_next, s.var.slot, s.seq, span=s.span,

@@ -93,3 +93,34 @@ def make_for_iter_next(ip: int, offset: int, var: int, seq: int) -> Closure:
         return offset
 
     return op_for_iter_next
+
+
+def make_for_range_loop(ip: int, offset: int, var: int, nxt: int) -> Closure:
+    """Rotated loop test: bind the next value and jump back to the body's top
+    (`offset` < 0), or fall through when the range is done."""
+
+    def op_for_range_loop(vm: VM) -> int:
+        s = vm.slots
+        i = s[nxt]
+        step = s[nxt + 2]
+        if (i < s[nxt + 1]) if step > 0 else (i > s[nxt + 1]):
+            s[var] = i
+            s[nxt] = i + step
+            return offset
+        return 1
+
+    return op_for_range_loop
+
+
+def make_for_iter_loop(ip: int, offset: int, var: int, seq: int) -> Closure:
+    def op_for_iter_loop(vm: VM) -> int:
+        s = vm.slots
+        items = s[seq]
+        i = s[seq + 1]
+        if i < len(items):
+            s[var] = items[i]
+            s[seq + 1] = i + 1
+            return offset
+        return 1
+
+    return op_for_iter_loop

@@ -29,6 +29,10 @@ sys.set_int_max_str_digits(0)  # the language's ints print at any size
 NEST_LIMIT = 2000  # deepest list nesting compared or displayed before a RecursionError
 
 
+MAX_DEPTH_CEILING = 1_000_000
+MAX_INT_BITS_CEILING = 1_000_000_000
+
+
 class _Unset:
     """A slot or global that holds no value yet (a global before its `let`).
     Pickles by name, so it stays one object across debugger checkpoints."""
@@ -51,6 +55,15 @@ class Limits:
     max_depth: int = 10_000
     max_length: int = 10_000_000
     max_int_bits: int = 100_000
+
+    def __post_init__(self) -> None:
+        # Beyond these the host itself gives out first (memory, C recursion).
+        if not 0 <= self.max_depth <= MAX_DEPTH_CEILING:
+            raise ValueError(f"max depth must be between 0 and {MAX_DEPTH_CEILING:,}")
+        if not 0 <= self.max_int_bits <= MAX_INT_BITS_CEILING:
+            raise ValueError(f"max int bits must be between 0 and {MAX_INT_BITS_CEILING:,}")
+        if self.max_length < 0 or (self.max_steps is not None and self.max_steps < 0):
+            raise ValueError("limits must not be negative")
 
 
 DEFAULT_LIMITS = Limits()

@@ -40,6 +40,8 @@ class Op(Enum):
     FOR_RANGE_NEXT = "for_range_next"
     FOR_ITER_INIT = "for_iter_init"
     FOR_ITER_NEXT = "for_iter_next"
+    FOR_RANGE_LOOP = "for_range_loop"
+    FOR_ITER_LOOP = "for_iter_loop"
     CALL = "call"
     CALL_BUILTIN = "call_builtin"
     PRINT = "print"
@@ -58,5 +60,5 @@ class Op(Enum):
 
 JUMPS = frozenset({
     Op.JUMP, Op.JUMP_IF_FALSE, Op.JUMP_IF_FALSE_OR_POP, Op.JUMP_IF_TRUE_OR_POP,
-    Op.FOR_RANGE_NEXT, Op.FOR_ITER_NEXT, Op.BRANCH,
+    Op.FOR_RANGE_NEXT, Op.FOR_ITER_NEXT, Op.BRANCH, Op.FOR_RANGE_LOOP, Op.FOR_ITER_LOOP,
 })
