@@ -11,6 +11,7 @@ deoptimisation (vm.deopts[ip]) before falling back to the generic operator."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -103,7 +104,7 @@ _NAMESPACE: dict[str, Any] = {
     "_v": _v, "U": _v.UNSET, "h_unset": h_unset, "h_limit": h_limit, "h_zdiv": h_zdiv,
     "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
     "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
-    "h_depth": h_depth,
+    "h_depth": h_depth, "_sqrt": math.sqrt,
 }
 
 
@@ -219,16 +220,29 @@ class Gen:
             self.emit(f"    {r} = h_op(_v.add, {a}, {b}, {sp})")
             self.emit(f"{r} = {a} + {b}")
             self.ops.append("add.str")
-        elif (ta is None or tb is None) and (op in _ARITH_SYM or op in _CMP_SYM) and \
-                ta in (int, None) and tb in (int, None):
-            # Speculate int, guard, and fall back (deoptimise) to the generic operator.
-            self.emit(f"if type({a}) is int and type({b}) is int:")
-            self.depth += 1
-            if op in _ARITH_SYM:
-                self._int_arith(r, a, _ARITH_SYM[op], b, sp)
-            else:
-                self.emit(f"{r} = {a} {_CMP_SYM[op]} {b}")
-            self.depth -= 1
+        elif (ta is None or tb is None) and (op in _ARITH_SYM or op in _CMP_SYM or
+                                             op is n.BinOp.DIV) and \
+                ta in (int, float, None) and tb in (int, float, None) and \
+                (ta in (float, None) and tb in (float, None) or op is not n.BinOp.DIV):
+            # Speculate int (or float, where an operand is one), guard, and fall
+            # back (deoptimise) to the generic operator.
+            keyword = "if"
+            if ta in (int, None) and tb in (int, None) and op is not n.BinOp.DIV:
+                self.emit(f"if type({a}) is int and type({b}) is int:")
+                self.depth += 1
+                if op in _ARITH_SYM:
+                    self._int_arith(r, a, _ARITH_SYM[op], b, sp)
+                else:
+                    self.emit(f"{r} = {a} {_CMP_SYM[op]} {b}")
+                self.depth -= 1
+                keyword = "elif"
+            if ta in (float, None) and tb in (float, None):
+                test = f"type({a}) is float and type({b}) is float"
+                if op is n.BinOp.DIV:
+                    test += f" and {b}"
+                self.emit(f"{keyword} {test}:")
+                sym = _ARITH_SYM.get(op) or _CMP_SYM.get(op) or "/"
+                self.emit(f"    {r} = {a} {sym} {b}")
             self.emit("else:")
             self.depth += 1
             self.deopt()
@@ -312,6 +326,11 @@ class Gen:
             self.emit(f"    {r} = h_op1(_v.to_str, {names}, {sp})")
         elif e.name == "str" and one:
             self.emit(f"{r} = h_op1(_v.to_str, {names}, {sp})")
+        elif e.name == "sqrt" and one and kinds[0] in (float, None):
+            self.emit(f"if type({names}) is float and {names} >= 0.0:")
+            self.emit(f"    {r} = _sqrt({names})")
+            self.emit("else:")
+            self.emit(f"    {r} = h_op1({self.cap(BUILTINS['sqrt'])}, [{names}], {sp})")
         elif e.name == "abs" and one and kinds[0] in _NUM:
             self.emit(f"{r} = abs({names})")
         elif e.name == "push" and len(args) == 2 and kinds[0] is list:

@@ -271,12 +271,29 @@ class Compiler:
         self.asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=span,
                       argrepr=unparse_stmt(s), shape=family)
 
-    def fused_expr(self, e: n.Expr, operands: tuple[n.Expr | SlotRef, ...] = ()) -> None:
+    def operands(self, exprs: tuple[n.Expr, ...]) -> list[n.Expr | SlotRef]:
+        """Operands for a fused consumer: the ones up to the last that calls a
+        function are computed into slots first (keeping left-to-right order);
+        the rest are computed inside the consumer. A constant or local before a
+        call may stay inside too: no call can change it."""
+        assert self.types is not None
+        last_call = max((i for i, x in enumerate(exprs) if not self.fusable(x)), default=-1)
+        out: list[n.Expr | SlotRef] = []
+        for i, x in enumerate(exprs):
+            if i > last_call or isinstance(x, n.Const | n.Local):
+                out.append(x)
+            else:
+                self.expr(x)
+                out.append(SlotRef(self.asm.top, self.types.of(self.fn_index, x)))
+        return out
+
+    def fused_expr(self, e: n.Expr, operands: list[n.Expr | SlotRef] | None = None) -> None:
         """One instruction computing `e` into the next slot. With `operands`, e
-        is a Binary whose operands were already computed into those slots."""
+        is a Binary whose operands are those (some already in slots)."""
         asm = self.asm
         gen = self.gen()
-        dest = asm.next_slot - len(operands)
+        pops = sum(isinstance(o, SlotRef) for o in operands or ())
+        dest = asm.next_slot - pops
         if operands:
             assert isinstance(e, n.Binary)
             (a, ta), (b, tb) = (gen.expr(o) for o in operands)
@@ -285,7 +302,7 @@ class Compiler:
             value, _ = gen.expr(e)
         factory, args, family = gen.build("expr", result=value, dest=dest)
         asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
-                 argrepr=unparse(e), pops=len(operands), pushes=1, shape=family)
+                 argrepr=unparse(e), pops=pops, pushes=1, shape=family)
 
     def loop_body(self, body: n.Block, top: Label, end: Label) -> None:
         self.loops.append(_Loop(top, end))
@@ -384,12 +401,7 @@ class Compiler:
                 self.fused_expr(e)
                 return
             if isinstance(e, n.Binary):
-                assert self.types is not None
-                self.expr(e.left)
-                self.expr(e.right)
-                kinds = [self.types.of(self.fn_index, x) for x in (e.left, e.right)]
-                refs = (SlotRef(asm.top - 1, kinds[0]), SlotRef(asm.top, kinds[1]))
-                self.fused_expr(e, refs)
+                self.fused_expr(e, self.operands((e.left, e.right)))
                 return
         if isinstance(e, n.Const):
             self.const(e.value, e.span)
@@ -449,15 +461,11 @@ class Compiler:
         over operands computed into slots (`fib(n - 1) + fib(n - 2)`)."""
         asm = self.asm
         value = s.value if s.value is not None else n.Const(None, s.span)
-        operands: tuple[SlotRef, ...] = ()
+        operands: list[n.Expr | SlotRef] = []
         if not self.fusable(value):
             if not isinstance(value, n.Binary):
                 return False
-            assert self.types is not None
-            self.expr(value.left)
-            self.expr(value.right)
-            operands = (SlotRef(asm.top - 1, self.types.of(self.fn_index, value.left)),
-                        SlotRef(asm.top, self.types.of(self.fn_index, value.right)))
+            operands = self.operands((value.left, value.right))
         gen = self.gen()
         if operands:
             assert isinstance(value, n.Binary)
@@ -469,21 +477,24 @@ class Compiler:
         result = gen.check(result, ty, s.type, s.span)
         factory, args, family = gen.build("return", tail=gen.return_tail(result))
         asm.emit(Op.RETURN, lambda ip, *a: factory(*a), *args, span=s.span,
-                 argrepr=f"return {unparse(value)}", pops=len(operands), shape=family)
+                 argrepr=f"return {unparse(value)}",
+                 pops=sum(isinstance(o, SlotRef) for o in operands), shape=family)
         return True
 
     def call(self, e: n.CallFn) -> None:
         asm = self.asm
-        if self.level and all(self.fusable(a) for a in e.args):
+        if self.level:
+            operands = self.operands(e.args)
+            pops = sum(isinstance(o, SlotRef) for o in operands)
             gen = self.gen()
-            values = [gen.expr(a)[0] for a in e.args]
-            tail = gen.call_tail(values, asm.next_slot, e.span)
+            values = [gen.expr(a)[0] for a in operands]
+            tail = gen.call_tail(values, asm.next_slot - pops, e.span)
             factory, args, family = gen.build("call", jump=True, tail=tail)
             sizes, index, count = self.sizes, e.index, len(e.args)
             asm.emit(Op.CALL, lambda ip, off, *a: factory(
                 off, *a, [UNSET] * (sizes[index] - count)), *args, span=e.span,
-                argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})", pushes=1,
-                label=self.entries[e.index], shape=family)
+                argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})", pops=pops,
+                pushes=1, label=self.entries[e.index], shape=family)
             return
         for a in e.args:
             self.expr(a)
