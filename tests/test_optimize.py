@@ -159,3 +159,25 @@ def test_levels_are_steppable_in_the_debugger() -> None:
         while not session.done:
             session.step()
         assert session.snapshot().output == vmscope.compile_source(TYPED).run("ast").output
+
+
+ORDER = """
+fn bump() { counter += 1; print("bump"); return 1 }
+fn peek() { return counter }
+let before = 1
+print(before, bump(), counter)
+fn early() { return missing + bump() }
+print(early())
+let missing = 5
+"""
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_operands_keep_their_order_around_calls(level: int) -> None:
+    src = "let counter = 0\n" + ORDER
+    program = vmscope.compile_source(src)
+    want = program.run("ast")
+    got = program.at_level(level).run()
+    assert want.error is not None and got.error is not None
+    assert (got.output, got.error.kind, got.error.line, got.error.col) == (
+        want.output, want.error.kind, want.error.line, want.error.col)

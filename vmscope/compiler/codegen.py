@@ -223,7 +223,7 @@ class Gen:
         elif (ta is None or tb is None) and (op in _ARITH_SYM or op in _CMP_SYM or
                                              op is n.BinOp.DIV) and \
                 ta in (int, float, None) and tb in (int, float, None) and \
-                (ta in (float, None) and tb in (float, None) or op is not n.BinOp.DIV):
+                ((ta in (float, None) and tb in (float, None)) or op is not n.BinOp.DIV):
             # Speculate int (or float, where an operand is one), guard, and fall
             # back (deoptimise) to the generic operator.
             keyword = "if"
@@ -408,17 +408,21 @@ class Gen:
 
     # ---- calls and returns ----------------------------------------------------------------
 
-    def call_tail(self, args: list[str], dest: int, span: Span) -> list[str]:
-        """After the arguments: push a frame (flat call) and jump to the callee."""
+    def call_tail(self, args: list[str], dest: int, span: Span, pad: int) -> list[str]:
+        """After the arguments: push a frame (flat call) and jump to the callee.
+        The new frame is one list display: arguments, then `pad` unset slots."""
         self.ops.append("call")
+        frame = ", ".join([*args, *["U"] * pad]) if pad <= 16 else \
+            f"{', '.join(args)}{',' if len(args) == 1 else ''}] + [U] * {self.cap(pad)} + ["
         return [
             "fr = vm.frames",
-            "if len(fr) >= vm.max_depth:",
+            "d = len(fr)",
+            "if d >= vm.max_depth:",
             f"    raise h_depth(vm.max_depth, {self.cap(span)})",
             f"fr.append((s, {self.ip_arg}, {self.cap(dest)}))",
-            f"vm.slots = [{', '.join(args)}{',' if len(args) == 1 else ''}] + pad",
-            "if len(fr) > vm.deepest:",
-            "    vm.deepest = len(fr)",
+            f"vm.slots = [{frame}]",
+            "if d >= vm.deepest:",
+            "    vm.deepest = d + 1",
             "return off",
         ]
 
@@ -445,9 +449,7 @@ class Gen:
     def build(self, kind: str, result: str | None = None, dest: int | None = None,
               jump: bool = False, tail: list[str] | None = None, when_true: bool = False
               ) -> tuple[Callable[..., Any], tuple[Any, ...], str]:
-        """(factory, its arguments, family). A jump's factory takes the offset
-        first; a call's (kind "call") takes the offset first and the frame
-        padding last."""
+        """(factory, its arguments, family). A jump's factory takes the offset first."""
         family = self.family(kind)
         fname = "op_" + family.replace(".", "_")
         body = list(self.lines)
@@ -467,8 +469,7 @@ class Gen:
         params = ", ".join(f"a{i}" for i in range(len(self.args)))
         if jump:
             params = "off" + (", " + params if params else "")
-        if kind == "call":
-            params += ", pad"
+
         source = "\n".join([f"def make({params}):", f"  def {fname}(vm):",
                             *("  " + line for line in head + body), f"  return {fname}"])
         factory = _FACTORIES.get(source)

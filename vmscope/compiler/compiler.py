@@ -21,9 +21,9 @@ from vmscope.compiler.codegen import Gen, SlotRef
 from vmscope.compiler.infer import Types, binary_type, infer
 from vmscope.compiler.unparse import unparse, unparse_stmt
 from vmscope.lang import nodes as n
-from vmscope.lang.values import UNSET, display
+from vmscope.lang.values import display
 from vmscope.vm.opcodes import Op
-from vmscope.vm.program import CompiledCode, FunctionInfo
+from vmscope.vm.program import Closure, CompiledCode, FunctionInfo
 
 LEVELS = (0, 1, 2)
 _LEAVES = (n.Const, n.Local, n.Global)
@@ -275,12 +275,17 @@ class Compiler:
         """Operands for a fused consumer: the ones up to the last that calls a
         function are computed into slots first (keeping left-to-right order);
         the rest are computed inside the consumer. A constant or local before a
-        call may stay inside too: no call can change it."""
+        call may stay inside too (no call can change it), and so may a global
+        that is certainly set (reading it cannot fail) and that none of the
+        later calls can assign."""
         assert self.types is not None
         last_call = max((i for i, x in enumerate(exprs) if not self.fusable(x)), default=-1)
         out: list[n.Expr | SlotRef] = []
         for i, x in enumerate(exprs):
-            if i > last_call or isinstance(x, n.Const | n.Local):
+            later = exprs[i + 1:last_call + 1]
+            if i > last_call or isinstance(x, n.Const | n.Local) or (
+                    isinstance(x, n.Global) and x.index in self.set_globals and not any(
+                        self.types.calls_may_write(y, x.index) for y in later)):
                 out.append(x)
             else:
                 self.expr(x)
@@ -488,13 +493,18 @@ class Compiler:
             pops = sum(isinstance(o, SlotRef) for o in operands)
             gen = self.gen()
             values = [gen.expr(a)[0] for a in operands]
-            tail = gen.call_tail(values, asm.next_slot - pops, e.span)
-            factory, args, family = gen.build("call", jump=True, tail=tail)
-            sizes, index, count = self.sizes, e.index, len(e.args)
-            asm.emit(Op.CALL, lambda ip, off, *a: factory(
-                off, *a, [UNSET] * (sizes[index] - count)), *args, span=e.span,
-                argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})", pops=pops,
-                pushes=1, label=self.entries[e.index], shape=family)
+            dest, index = asm.next_slot - pops, e.index
+
+            def make(ip: int, off: int) -> Closure:
+                # Built at patch time, when the callee's frame size is known.
+                pad = self.sizes[index] - len(values)
+                tail = gen.call_tail(values, dest, e.span, pad)
+                factory, args, _ = gen.build("call", jump=True, tail=tail)
+                return factory(off, *args)  # type: ignore[no-any-return]
+
+            asm.emit(Op.CALL, make, span=e.span, pops=pops, pushes=1,
+                     argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})",
+                     label=self.entries[e.index], shape="call")
             return
         for a in e.args:
             self.expr(a)

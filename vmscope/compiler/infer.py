@@ -59,11 +59,21 @@ def binary_type(op: n.BinOp, a: Ty, b: Ty) -> Ty:
 
 @dataclass
 class Types:
-    """Per function index (-1 for <main>): slot -> type; and global -> type."""
+    """Per function index (-1 for <main>): slot -> type; and global -> type.
+    `writes[f]` holds the globals a call of f may assign (through its callees
+    too), so a global read can move past a call that cannot change it."""
 
     locals: dict[int, dict[int, Ty]] = field(default_factory=dict)
     globals: dict[int, Ty] = field(default_factory=dict)
     returns: dict[int, Ty] = field(default_factory=dict)
+    writes: dict[int, set[int]] = field(default_factory=dict)
+
+    def calls_may_write(self, e: n.Expr, index: int) -> bool:
+        """Could evaluating `e` assign global `index` (through a call)?"""
+        for call in _calls_in(e):
+            if index in self.writes.get(call, set()):
+                return True
+        return False
 
     def of_var(self, func: int, var: n.Expr) -> Ty:
         if isinstance(var, n.Local):
@@ -128,8 +138,80 @@ def _bindings(fn: n.Function) -> Iterator[tuple[n.Expr, n.Expr | None, n.TypeNam
     yield from walk(fn.body.stmts)
 
 
+def _calls_in(e: n.Expr) -> Iterator[int]:
+    if isinstance(e, n.CallFn):
+        yield e.index
+    for child in _children(e):
+        yield from _calls_in(child)
+
+
+def _children(e: n.Expr) -> tuple[n.Expr, ...]:
+    if isinstance(e, n.Binary | n.And | n.Or):
+        return (e.left, e.right)
+    if isinstance(e, n.Not | n.Neg):
+        return (e.operand,)
+    if isinstance(e, n.Index):
+        return (e.obj, e.index)
+    if isinstance(e, n.ListLit):
+        return e.items
+    if isinstance(e, n.CallFn | n.CallBuiltin):
+        return e.args
+    return ()
+
+
+def _stmt_exprs(s: n.Stmt) -> Iterator[n.Expr]:
+    """Every expression a statement (and the statements inside it) evaluates."""
+    if isinstance(s, n.Let | n.Assign):
+        yield s.value
+    elif isinstance(s, n.IndexAssign):
+        yield from (s.obj, s.index, s.value)
+    elif isinstance(s, n.ExprStmt):
+        yield s.expr
+    elif isinstance(s, n.Return) and s.value is not None:
+        yield s.value
+    elif isinstance(s, n.If):
+        yield from s.conds
+    elif isinstance(s, n.While):
+        yield s.cond
+    elif isinstance(s, n.For):
+        yield s.iterable
+    elif isinstance(s, n.ForRange):
+        yield from s.args
+    for block in _blocks(s):
+        for inner in block.stmts:
+            yield from _stmt_exprs(inner)
+
+
+def _blocks(s: n.Stmt) -> tuple[n.Block, ...]:
+    if isinstance(s, n.If):
+        return (*s.blocks, *((s.orelse,) if s.orelse else ()))
+    if isinstance(s, n.While | n.For | n.ForRange):
+        return (s.body,)
+    return ()
+
+
+def _global_writes(program: n.ResolvedProgram) -> dict[int, set[int]]:
+    direct: dict[int, set[int]] = {}
+    callees: dict[int, set[int]] = {}
+    for fn in program.functions:
+        direct[fn.index] = {target.index for target, _, _, _ in _bindings(fn)
+                            if isinstance(target, n.Global)}
+        callees[fn.index] = {c for s in fn.body.stmts for e in _stmt_exprs(s)
+                             for c in _calls_in(e)}
+    changed = True
+    while changed:
+        changed = False
+        for f, called in callees.items():
+            for c in called:
+                if not direct[c] <= direct[f]:
+                    direct[f] |= direct[c]
+                    changed = True
+    return direct
+
+
 def infer(program: n.ResolvedProgram) -> Types:
     types = Types()
+    types.writes = _global_writes(program)
     functions = [program.main, *program.functions]
     for fn in functions:
         slots: dict[int, Ty] = {i: _BOTTOM for i in range(fn.nslots)}
