@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from vmscope.errors import GuestError
+from vmscope.errors import CompileError, ErrorKind, GuestError
 from vmscope.lang import values
 from vmscope.lang.interpreter import Interpreter
 from vmscope.lang.lexer import decode
@@ -17,7 +17,7 @@ from vmscope.lang.nodes import ResolvedProgram
 from vmscope.lang.parser import parse
 from vmscope.lang.resolver import resolve
 from vmscope.lang.values import DEFAULT_LIMITS, Limits
-from vmscope.source import Source
+from vmscope.source import Source, Span
 from vmscope.vm.machine import VM
 from vmscope.vm.program import CompiledCode
 
@@ -63,6 +63,7 @@ class Program:
         if code is None:
             from vmscope.compiler.compiler import compile_program
 
+            _ensure_recursion(COMPILE_RECURSION)
             code = self._code[level] = compile_program(self.resolved, level)
         return code
 
@@ -138,6 +139,9 @@ def _on_big_stack(fn: Callable[[], None], max_depth: int) -> None:
         raise failure[0]
 
 
+COMPILE_RECURSION = 200_000  # deeply nested programs recurse in the front end
+
+
 def compile_source(text: str | bytes, filename: str = "<input>") -> Program:
     """Lex, parse and resolve; a CompileError reports the first problem."""
     if isinstance(text, bytes):
@@ -145,4 +149,10 @@ def compile_source(text: str | bytes, filename: str = "<input>") -> Program:
     if text.startswith("\ufeff"):
         text = text[1:]
     source = Source(filename, text)
-    return Program(source, resolve(parse(text)))
+    _ensure_recursion(COMPILE_RECURSION)
+    module = parse(text)
+    try:
+        return Program(source, resolve(module))
+    except RecursionError:
+        raise CompileError(ErrorKind.SYNTAX, "program nested too deeply",
+                           Span.point(1, 1)) from None

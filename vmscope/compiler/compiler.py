@@ -29,6 +29,24 @@ LEVELS = (0, 1, 2)
 _LEAVES = (n.Const, n.Local, n.Global)
 
 
+def _logic_depth(e: n.Expr) -> int:
+    """How deeply and/or nest on their right: each level indents generated code."""
+    if isinstance(e, n.And | n.Or):
+        return max(_logic_depth(e.left), 1 + _logic_depth(e.right))
+    if isinstance(e, n.Binary | n.Index):
+        left, right = (e.left, e.right) if isinstance(e, n.Binary) else (e.obj, e.index)
+        return max(_logic_depth(left), _logic_depth(right))
+    if isinstance(e, n.Not | n.Neg):
+        return _logic_depth(e.operand)
+    if isinstance(e, n.ListLit | n.CallBuiltin):
+        items = e.items if isinstance(e, n.ListLit) else e.args
+        return max((_logic_depth(i) for i in items), default=0)
+    return 0
+
+
+MAX_LOGIC_DEPTH = 30  # Python allows 100 indentation levels in one function
+
+
 def _has_call(e: n.Expr) -> bool:
     if isinstance(e, n.CallFn):
         return True
@@ -234,7 +252,7 @@ class Compiler:
 
     def fusable(self, e: n.Expr) -> bool:
         """Can `e` be computed by one generated instruction at this level?"""
-        if _has_call(e):
+        if _has_call(e) or _logic_depth(e) > MAX_LOGIC_DEPTH:
             return False
         if self.level >= 2:
             return True

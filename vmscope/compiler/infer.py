@@ -70,10 +70,7 @@ class Types:
 
     def calls_may_write(self, e: n.Expr, index: int) -> bool:
         """Could evaluating `e` assign global `index` (through a call)?"""
-        for call in _calls_in(e):
-            if index in self.writes.get(call, set()):
-                return True
-        return False
+        return any(index in self.writes.get(call, set()) for call in _calls_in(e))
 
     def of_var(self, func: int, var: n.Expr) -> Ty:
         if isinstance(var, n.Local):

@@ -335,4 +335,8 @@ class Parser:
 
 
 def parse(text: str) -> n.Module:
-    return Parser(tokenize(text)).module()
+    parser = Parser(tokenize(text))
+    try:
+        return parser.module()
+    except RecursionError:
+        raise parser.error(parser.peek(), "expression nested too deeply") from None
