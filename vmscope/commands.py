@@ -36,10 +36,21 @@ def register(sub: Any) -> None:
     add_level_option(debug, 0)
     debug.set_defaults(handler=cmd_debug)
 
+    shots = sub.add_parser("screenshots", help="play the debugger's scenes headlessly and "
+                           "write one SVG screenshot each")
+    shots.add_argument("--out", default="screenshots", metavar="DIR",
+                       help="where to write the SVGs (default: screenshots)")
+    shots.add_argument("--size", default="120x40", metavar="WxH",
+                       help="terminal size in cells (default 120x40)")
+    shots.add_argument("--scene", action="append", default=[], metavar="NAME",
+                       help="only this scene (repeatable): stepping, breakpoint, error, heat")
+    shots.set_defaults(handler=cmd_screenshots)
+
     from vmscope.bench.command import register as register_bench
 
     register_bench(sub)
     register_profiler(sub)
+    register_rows(sub)
 
 
 def register_profiler(sub: Any) -> None:
@@ -49,6 +60,31 @@ def register_profiler(sub: Any) -> None:
     except ImportError:
         return
     register_profile(sub)
+
+
+def register_rows(sub: Any) -> None:
+    """`vmscope eval`: a row expression over a CSV file (see vmscope.rows)."""
+    from vmscope.cli import add_level_option, add_limit_options
+
+    p = sub.add_parser("eval", help="evaluate an expression once per row of a CSV file")
+    p.add_argument("expr", metavar="EXPR",
+                   help="the expression, on one line (after `--` if it starts with -)")
+    p.add_argument("--rows", required=True, metavar="FILE.csv",
+                   help="the table: a CSV file whose header names the columns, "
+                        "each `name` or `name:TYPE` (int, float, str, bool)")
+    p.add_argument("--where", action="store_true",
+                   help="write the rows for which EXPR is truthy, as CSV under the header")
+    p.add_argument("--engine", choices=("closure", "ast"), default="closure",
+                   help="the closure VM (default) or the reference AST interpreter")
+    add_limit_options(p)
+    add_level_option(p, 2)
+    p.set_defaults(handler=cmd_eval)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from vmscope.rows.command import cmd_eval as run_eval
+
+    return run_eval(args)
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
@@ -73,6 +109,21 @@ def cmd_debug(args: argparse.Namespace) -> int:
     from vmscope.tui.app import run_debugger
 
     return run_debugger(name, data, limits_of(args), level=args.level)
+
+
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from vmscope.cli import UsageError
+    from vmscope.tui.screenshots import parse_size, write_screenshots
+
+    try:
+        paths = write_screenshots(Path(args.out), args.scene, parse_size(args.size))
+    except (ValueError, KeyError) as exc:
+        raise UsageError(str(exc.args[0])) from None
+    for path in paths:
+        sys.stdout.write(f"{path}\n")
+    return 0
 
 
 def open_default_debugger() -> int:

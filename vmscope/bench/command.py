@@ -9,6 +9,7 @@ import argparse
 import json
 import platform
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from vmscope.bench.programs import CONTINUE, CONTINUE_BREAK_LINE, PROGRAMS
@@ -33,11 +34,11 @@ def program_rows(rounds: int, names: list[str] | None) -> list[dict[str, Any]]:
         for program in levels.values():
             program.code  # noqa: B018 - compile outside the timed region
 
-        def closure(p: Program) -> Any:
-            return lambda: p.run("closure", out=_discard)
+        def run(p: Program, engine: str) -> Callable[[], object]:
+            return lambda: p.run(engine, out=_discard)
 
-        variants = {"ast": lambda: base.run("ast", out=_discard), "python": bench.python}
-        variants.update({f"O{lvl}": closure(p) for lvl, p in levels.items()})
+        variants = {"ast": run(base, "ast"), "python": bench.python}
+        variants.update({f"O{lvl}": run(p, "closure") for lvl, p in levels.items()})
         t = interleaved(variants, rounds, bench.name)
         row: dict[str, Any] = {"name": bench.name, "what": bench.what,
                                "seconds": {v: t[v].median for v in t}}

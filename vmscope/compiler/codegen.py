@@ -104,7 +104,7 @@ _NAMESPACE: dict[str, Any] = {
     "_v": _v, "U": _v.UNSET, "h_unset": h_unset, "h_limit": h_limit, "h_zdiv": h_zdiv,
     "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
     "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
-    "h_depth": h_depth, "_sqrt": math.sqrt,
+    "h_depth": h_depth, "_sqrt": math.sqrt, "OverflowError": OverflowError,
 }
 
 
@@ -205,6 +205,14 @@ class Gen:
         elif ta is float and tb is float and op in _ARITH_SYM:
             self.emit(f"{r} = {a} {_ARITH_SYM[op]} {b}")
             self.ops.append(f"{name}.float")
+        elif ta in _NUM and tb in _NUM and op in _ARITH_SYM:
+            # int with float: Python's mixed arithmetic, unless the int is too
+            # big for a float (then the generic operator reports it).
+            self.emit("try:")
+            self.emit(f"    {r} = {a} {_ARITH_SYM[op]} {b}")
+            self.emit("except OverflowError:")
+            self.emit(f"    {r} = h_op(_v.{name}, {a}, {b}, {sp})")
+            self.ops.append(f"{name}.mixed")
         elif ta is float and tb is float and op is n.BinOp.DIV:
             self.emit(f"if not {b}:")
             self.emit(f"    raise h_fdiv({sp})")

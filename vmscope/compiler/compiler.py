@@ -75,6 +75,7 @@ class Compiler:
         self.level = level
         self.types: Types | None = infer(program) if level else None
         self.fn_index = -1  # the resolver's index of the function being compiled
+        self.set_globals: set[int] = set()  # globals certainly assigned at this point
         self.asm = Assembler()
         self.loops: list[_Loop] = []
         count = len(program.functions)
@@ -103,7 +104,7 @@ class Compiler:
                     asm.stmt = param.span
                     asm.emit(Op.CHECK_TYPE, data.make_check_type, slot, param.type,
                              span=param.span, argrepr=f"{param.name}: {param.type.value}")
-        self.set_globals: set[int] = set()
+        self.set_globals = set()
         self.block(fn.body, main_top=fn.index < 0)
         asm.stmt = fn.body.close
         if fn.index < 0:
@@ -334,7 +335,7 @@ class Compiler:
         self.asm.emit(Op.JUMP, control.make_jump, span=body.close, label=top, argrepr="loop")
         self.asm.bind(end, 0)
 
-    def rotated(self, body: n.Block, test: Label, emit_test: Callable[[Label], None],
+    def rotated(self, body: n.Block, test: Label, emit_test: Callable[[Label], object],
                 span: n.Span) -> None:
         """-O1 and up: the loop test sits after the body and jumps back while it
         holds, so an iteration costs the body plus one dispatch:
@@ -518,7 +519,7 @@ class Compiler:
                 pad = self.sizes[index] - len(values)
                 tail = gen.call_tail(values, dest, e.span, pad)
                 factory, args, _ = gen.build("call", jump=True, tail=tail)
-                return factory(off, *args)  # type: ignore[no-any-return]
+                return factory(off, *args)
 
             asm.emit(Op.CALL, make, span=e.span, pops=pops, pushes=1,
                      argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})",

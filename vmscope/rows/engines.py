@@ -1,0 +1,202 @@
+"""Per-row runners for both engines, with one contract: `evaluate_rows(rows,
+out)` appends one value per row to `out` and returns it; on a GuestError,
+`out` holds the values of the rows before the failing one, so the failing
+row is `rows[len(out) - len_before]`. A runner keeps its engine state between
+calls, so a step budget (`Limits.max_steps`) covers every row it evaluates.
+
+- closure: the VM runs the expression's code once per row without leaving
+  its fast loop: the last instruction appends the result, makes the next row
+  the globals table and jumps back to 0 (one VM entry per batch).
+- ast: the Interpreter evaluates the resolved expression with the row as its
+  globals table."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+from vmscope.errors import ErrorKind, GuestError
+from vmscope.lang import nodes as n
+from vmscope.lang import values
+from vmscope.lang.interpreter import Interpreter
+from vmscope.lang.values import DEFAULT_LIMITS, Limits, Value
+from vmscope.rows.expr import APPEND_SLOT, ROWS_SLOT, RowExpr
+from vmscope.vm.machine import VM
+
+ENGINES = ("closure", "ast")
+Row = Sequence[Value]
+_FRAMES_PER_NODE = 3  # host frames per expression tree level (AST engine, steps counted)
+
+
+class RowRunner(Protocol):
+    rx: RowExpr
+
+    @property
+    def steps(self) -> int: ...
+
+    def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
+                      ) -> list[Value]: ...
+
+    def evaluate_row(self, row: Row) -> Value: ...
+
+
+def _discard(text: str) -> None:
+    pass
+
+
+def _children(e: n.Expr) -> tuple[n.Expr, ...]:
+    if isinstance(e, n.Binary | n.And | n.Or):
+        return (e.left, e.right)
+    if isinstance(e, n.Not | n.Neg):
+        return (e.operand,)
+    if isinstance(e, n.Index):
+        return (e.obj, e.index)
+    if isinstance(e, n.ListLit):
+        return e.items
+    if isinstance(e, n.CallBuiltin | n.CallFn):
+        return e.args
+    return ()
+
+
+def tree_depth(e: n.Expr) -> int:
+    """Levels of nested nodes in a resolved expression (without recursing)."""
+    deepest = 0
+    todo = [(e, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo.extend((kid, depth + 1) for kid in _children(node))
+    return deepest
+
+
+def _prepare(rx: RowExpr, limits: Limits) -> None:
+    """Install the run's limits and room for the host recursion it may need
+    (compiling and the AST engine recurse over the expression's tree)."""
+    values.configure(limits)
+    needed = values.NEST_LIMIT * 4 + 1000 + _FRAMES_PER_NODE * tree_depth(rx.expr)
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
+
+
+def _check_widths(rx: RowExpr, rows: Sequence[Row]) -> None:
+    width = len(rx.columns)
+    if rows and (min(map(len, rows)) != width or max(map(len, rows)) != width):
+        bad = next(i for i, r in enumerate(rows) if len(r) != width)
+        raise ValueError(f"row {bad + 1} has {len(rows[bad])} values, the expression "
+                         f"has {width} columns")
+
+
+class ClosureRows:
+    """The closure VM over rows: one VM for the runner's lifetime."""
+
+    def __init__(self, rx: RowExpr, limits: Limits = DEFAULT_LIMITS,
+                 write: Callable[[str], Any] | None = None) -> None:
+        self.rx = rx
+        _prepare(rx, limits)  # first: compiling recurses over the expression too
+        self.row_code = rx.code
+        self.budget = limits.max_steps
+        self.vm = VM(self.row_code.code, write or _discard, limits)
+
+    @property
+    def steps(self) -> int:
+        """Instructions run so far (counted only under a step budget)."""
+        return self.vm.steps
+
+    def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
+                      ) -> list[Value]:
+        if out is None:
+            out = []
+        if not rows:
+            return out
+        _check_widths(self.rx, rows)
+        vm = self.vm
+        it: Iterator[Any] = iter(rows)
+        vm.globals = next(it)  # a row is read by index, as the globals table is
+        s = vm.slots
+        s[ROWS_SLOT] = it
+        s[APPEND_SLOT] = out.append
+        vm.ip = 0
+        try:
+            if self.budget is None:
+                vm.run()
+            else:
+                vm.run_counted(max(self.budget - vm.steps, 0))
+        finally:
+            s[ROWS_SLOT] = s[APPEND_SLOT] = None
+        return out
+
+    def evaluate_row(self, row: Row) -> Value:
+        return self.evaluate_rows((row,))[0]
+
+
+class AstRows:
+    """The reference AST interpreter over rows: one Interpreter for the
+    runner's lifetime, its globals table swapped for each row."""
+
+    def __init__(self, rx: RowExpr, limits: Limits = DEFAULT_LIMITS,
+                 write: Callable[[str], Any] | None = None) -> None:
+        self.rx = rx
+        _prepare(rx, limits)
+        self.interp = Interpreter(rx.program, write or _discard, limits)
+        # Step-limit errors point at the statement being run: the expression.
+        self.interp.stmt = rx.program.main.body.stmts[0]
+
+    @property
+    def steps(self) -> int:
+        """AST nodes evaluated so far (counted only under a step budget)."""
+        return self.interp.steps
+
+    def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
+                      ) -> list[Value]:
+        if out is None:
+            out = []
+        if not rows:
+            return out
+        _check_widths(self.rx, rows)
+        interp = self.interp
+        expr = self.rx.expr
+        ev = interp.ev[expr.__class__]
+        append = out.append
+        try:
+            for row in rows:
+                interp.globals = row  # type: ignore[assignment]  # read by index only
+                append(ev(expr))
+        except GuestError as err:
+            err.stack = interp.stack_at(err)
+            raise
+        except RecursionError:  # pragma: no cover - _prepare leaves room for the tree
+            deep = GuestError(ErrorKind.RECURSION, "value nested too deeply", self.rx.span)
+            deep.stack = interp.stack_at(deep)
+            raise deep from None
+        return out
+
+    def evaluate_row(self, row: Row) -> Value:
+        return self.evaluate_rows((row,))[0]
+
+
+def make_runner(rx: RowExpr, engine: str = "closure", limits: Limits = DEFAULT_LIMITS,
+                write: Callable[[str], Any] | None = None) -> RowRunner:
+    """A runner for `engine`; `write` receives what `print` in the expression
+    writes (discarded when None)."""
+    if engine == "closure":
+        return ClosureRows(rx, limits, write)
+    if engine == "ast":
+        return AstRows(rx, limits, write)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def evaluate_rows(rx: RowExpr, rows: Sequence[Row], *, engine: str = "closure",
+                  limits: Limits = DEFAULT_LIMITS, write: Callable[[str], Any] | None = None,
+                  out: list[Value] | None = None) -> list[Value]:
+    """The expression's value for every row (each a sequence of one value per
+    column, in column order), evaluated as one batch."""
+    return make_runner(rx, engine, limits, write).evaluate_rows(rows, out)
+
+
+def evaluate_row(rx: RowExpr, row: Row, *, engine: str = "closure",
+                 limits: Limits = DEFAULT_LIMITS,
+                 write: Callable[[str], Any] | None = None) -> Value:
+    """The expression's value for one row. For many rows, keep a runner
+    (`make_runner`) or use `evaluate_rows`."""
+    return make_runner(rx, engine, limits, write).evaluate_row(row)

@@ -1,0 +1,190 @@
+"""A row expression, compiled once against typed columns.
+
+Column i is global i of a tiny program whose <main> is the expression, so
+both engines read a row by making the row list the globals table: nothing is
+copied per row. The column types ride along in `RowExpr.columns` (and
+`RowCode.types`) for passes that specialise on them; today's code is the
+generic -O0 closure code of the compiler."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vmscope.api import COMPILE_RECURSION, _ensure_recursion
+from vmscope.compiler.assembler import CompileBug
+from vmscope.compiler.compiler import Compiler
+from vmscope.errors import CompileError, ErrorKind
+from vmscope.lang import nodes as n
+from vmscope.lang.lexer import decode, tokenize
+from vmscope.lang.parser import Parser
+from vmscope.lang.resolver import Resolver
+from vmscope.lang.tokens import T
+from vmscope.rows.table import Column, column_name_problem
+from vmscope.source import Span
+from vmscope.vm.machine import VM, Halt
+from vmscope.vm.opcodes import Op
+from vmscope.vm.program import Closure, CompiledCode, FunctionInfo
+
+EXPR_FILE = "<expr>"  # the FILE of errors in the expression
+# <main>'s two hidden locals while a batch runs: the iterator over the rows
+# still to evaluate, and the append of the result list.
+ROWS_SLOT, APPEND_SLOT = 0, 1
+_HIDDEN = ("<rows>", "<append>")
+
+
+@dataclass(frozen=True, eq=False)
+class RowCode:
+    """The closure VM's form of a row expression. The code computes the
+    expression into `result`, then `next row` appends it to the batch's
+    results and either loads the next row into the globals and jumps back to
+    0, or halts: a batch of rows is one VM entry."""
+
+    code: CompiledCode
+    result: int
+    types: tuple[n.TypeName, ...]
+
+
+class RowExpr:
+    """An expression over the columns of a table, resolved once (column i is
+    global i). `program` is what the AST engine runs; `code` is the closure
+    VM's code, compiled on first use."""
+
+    def __init__(self, text: str, columns: tuple[Column, ...], expr: n.Expr,
+                 first: Span) -> None:
+        self.text = text
+        self.columns = columns
+        self.expr = expr
+        self.span = first  # the expression's first token: the "statement" being run
+        stmt = n.ExprStmt(expr, first)
+        main = n.Function(-1, "<main>", (), None, n.Block((stmt,), first, first), 0, first, ())
+        self.program = n.ResolvedProgram(main, (), tuple(c.name for c in columns))
+        self.level = 0  # the closure VM's optimisation level (-O)
+        self._code: dict[int, RowCode] = {}
+
+    @property
+    def types(self) -> tuple[n.TypeName, ...]:
+        return tuple(c.type for c in self.columns)
+
+    @property
+    def code(self) -> RowCode:
+        code = self._code.get(self.level)
+        if code is None:
+            code = self._code[self.level] = _compile_closure(self, self.level)
+        return code
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{c.name}:{c.type.value}" for c in self.columns)
+        return f"RowExpr({self.text!r}, [{cols}])"
+
+
+def compile_expression(text: str | bytes, columns: Sequence[Column]) -> RowExpr:
+    """Parse and resolve `text` with each column a variable. Raises
+    CompileError (SyntaxError / NameError) positioned on line 1 of the
+    expression; an expression is one line (a newline is a SyntaxError).
+    A bad column name or a repeated one is a ValueError (caller's mistake)."""
+    cols = tuple(columns)
+    seen: set[str] = set()
+    for c in cols:
+        problem = column_name_problem(c.name)
+        if problem is not None or c.name in seen:
+            raise ValueError(f"bad column name {c.name!r}: {problem or 'repeated'}")
+        seen.add(c.name)
+    if isinstance(text, bytes):
+        text = decode(text)
+    _ensure_recursion(COMPILE_RECURSION)
+    try:
+        expr, first = _parse_one_line(text)
+        resolver = Resolver()
+        resolver.globals = {c.name: i for i, c in enumerate(cols)}
+        resolved = resolver.expr(expr)
+    except RecursionError:
+        raise CompileError(ErrorKind.SYNTAX, "expression nested too deeply",
+                           Span.point(1, 1)) from None
+    if resolver.errors:
+        raise min(resolver.errors, key=lambda e: (e.line, e.col))
+    return RowExpr(text, cols, resolved, first)
+
+
+def _newline_at(text: str) -> Span:
+    """Where the first newline of `text` is, as the lexer counts (line 1)."""
+    body = text[1:] if text.startswith("\ufeff") else text
+    return Span.point(1, body.replace("\r\n", "\n").index("\n") + 1)
+
+
+def _parse_one_line(text: str) -> tuple[n.Expr, Span]:
+    """The expression and its first token's span. An expression is one line:
+    a lexical or grammar error before the first newline wins; otherwise the
+    newline is the SyntaxError."""
+    newline = _newline_at(text) if "\n" in text else None
+    try:
+        tokens = tokenize(text)
+        parser = Parser(tokens)
+        expr = parser.expr()
+        if not parser.at(T.EOF):
+            tok = parser.peek()
+            raise CompileError(ErrorKind.SYNTAX,
+                               f"expected end of expression, found {tok.describe()}", tok.span)
+    except CompileError as err:
+        if newline is None or (err.line, err.col) < (newline.line, newline.col):
+            raise
+        expr = None
+    if newline is not None:
+        raise CompileError(ErrorKind.SYNTAX, "an expression must be on one line", newline)
+    assert expr is not None
+    return expr, tokens[0].span
+
+
+# ---- the closure VM's code ---------------------------------------------------------------
+
+
+def _make_next_row(ip: int, k: int) -> Closure:
+    """Append the result in slot k; load the next row and jump to 0, or halt."""
+
+    def op_next_row(vm: VM) -> int:
+        s = vm.slots
+        s[APPEND_SLOT](s[k])
+        row = next(s[ROWS_SLOT], None)
+        if row is None:
+            raise Halt
+        vm.globals = row
+        return -ip
+
+    return op_next_row
+
+
+_PY_TYPES: dict[n.TypeName, type] = {n.TypeName.INT: int, n.TypeName.FLOAT: float,
+                                     n.TypeName.STR: str, n.TypeName.BOOL: bool}
+
+
+def _compile_closure(rx: RowExpr, level: int = 0) -> RowCode:
+    compiler = Compiler(rx.program, level)
+    if compiler.types is not None:
+        # Every column is set in every row; a column with no empty cell always
+        # holds its type, so -O1/-O2 specialise on it (typed CSV columns).
+        compiler.set_globals = set(range(len(rx.columns)))
+        for i, column in enumerate(rx.columns):
+            known = _PY_TYPES.get(column.type)
+            compiler.types.globals[i] = known if known and not column.nullable else None
+    asm = compiler.asm
+    asm.begin_function(0, len(_HIDDEN))
+    asm.stmt = rx.span
+    compiler.expr(rx.expr)
+    result = asm.top
+    if asm.depth != 1:
+        raise CompileBug(f"bad compilation: stack depth {asm.depth} after the expression")
+    # Recorded as HALT for tools: it ends the code, halting after the last row.
+    asm.emit(Op.HALT, _make_next_row, result, span=rx.span, argrepr="next row", pops=1)
+    asm.finish()
+    info = FunctionInfo(0, "<main>", 0, len(asm.code), len(_HIDDEN),
+                        len(_HIDDEN) + asm.max_depth, _HIDDEN, 0, rx.span)
+    code = CompiledCode(asm.code, asm.instrs, [info], 0, rx.program.globals)
+    return RowCode(code, result, rx.types)
+
+
+def disassemble(rx: RowExpr) -> str:
+    """The closure code of a row expression, as `vmscope dis` lists programs."""
+    from vmscope.source import Source
+    from vmscope.vm.disasm import disassemble as dis
+
+    return dis(rx.code.code, Source(EXPR_FILE, rx.text))
