@@ -21,6 +21,7 @@ from vmscope.lang import nodes as n
 from vmscope.lang import values as _v
 from vmscope.lang.builtins import BUILTINS, print_line
 from vmscope.source import Span
+from vmscope.vm.machine import Halt
 
 _FACTORIES: dict[str, Callable[..., Any]] = {}
 _ARITH_SYM = {n.BinOp.ADD: "+", n.BinOp.SUB: "-", n.BinOp.MUL: "*"}
@@ -104,7 +105,7 @@ _NAMESPACE: dict[str, Any] = {
     "_v": _v, "U": _v.UNSET, "h_unset": h_unset, "h_limit": h_limit, "h_zdiv": h_zdiv,
     "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
     "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
-    "h_depth": h_depth, "_sqrt": math.sqrt, "OverflowError": OverflowError,
+    "h_depth": h_depth, "_sqrt": math.sqrt, "OverflowError": OverflowError, "Halt": Halt,
 }
 
 
@@ -464,7 +465,7 @@ class Gen:
         if result is not None and dest is not None:
             body.append(f"    s[{self.cap(dest)}] = {result}")
         if tail is not None:
-            body += ["    " + line for line in tail]
+            body += ["    " + line for line in tail]  # (an empty tail: the body returns)
         elif jump and when_true:
             body.append(f"    return off if {result} else 1")
         elif jump:

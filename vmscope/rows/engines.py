@@ -94,6 +94,8 @@ class ClosureRows:
                  write: Callable[[str], Any] | None = None) -> None:
         self.rx = rx
         _prepare(rx, limits)  # first: compiling recurses over the expression too
+        if limits.max_steps is not None and rx.level > 1:
+            rx.level = 1  # a step budget needs one instruction per row at least
         self.row_code = rx.code
         self.budget = limits.max_steps
         self.vm = VM(self.row_code.code, write or _discard, limits)

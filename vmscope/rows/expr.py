@@ -157,6 +157,31 @@ _PY_TYPES: dict[n.TypeName, type] = {n.TypeName.INT: int, n.TypeName.FLOAT: floa
                                      n.TypeName.STR: str, n.TypeName.BOOL: bool}
 
 
+def _row_loop(rx: RowExpr, compiler: Compiler) -> RowCode:
+    """-O2: the whole batch as ONE generated instruction, the expression
+    inlined in a loop over the rows, so a row costs no dispatch at all."""
+    gen = compiler.gen()
+    value, _ = gen.expr(rx.expr)
+    gen.uses_globals = False  # `g` is the row, rebound by the loop below
+    body = ["    it = s[" + gen.cap(ROWS_SLOT) + "]", "    append = s[" + gen.cap(APPEND_SLOT) + "]",
+            "    g = vm.globals", "    while True:",
+            *("    " + line for line in gen.lines),
+            f"        append({value})", "        g = next(it, None)", "        if g is None:",
+            "            raise Halt", "        vm.globals = g"]
+    gen.lines = body
+    gen.depth = 0
+    factory, args, _ = gen.build("rows", tail=[])
+    asm = compiler.asm
+    asm.stmt = rx.span
+    asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=rx.expr.span,
+             argrepr=f"for each row: {rx.text.strip()}", shape="rows")
+    asm.finish()
+    info = FunctionInfo(0, "<main>", 0, len(asm.code), len(_HIDDEN), len(_HIDDEN), _HIDDEN, 0,
+                        rx.span)
+    return RowCode(CompiledCode(asm.code, asm.instrs, [info], 0, rx.program.globals), -1,
+                   rx.types)
+
+
 def _compile_closure(rx: RowExpr, level: int = 0) -> RowCode:
     compiler = Compiler(rx.program, level)
     if compiler.types is not None:
@@ -166,6 +191,8 @@ def _compile_closure(rx: RowExpr, level: int = 0) -> RowCode:
         for i, column in enumerate(rx.columns):
             known = _PY_TYPES.get(column.type)
             compiler.types.globals[i] = known if known and not column.nullable else None
+    if level >= 2:
+        return _row_loop(rx, compiler)
     asm = compiler.asm
     asm.begin_function(0, len(_HIDDEN))
     asm.stmt = rx.span
