@@ -163,8 +163,9 @@ def _row_loop(rx: RowExpr, compiler: Compiler) -> RowCode:
     gen = compiler.gen()
     value, _ = gen.expr(rx.expr)
     gen.uses_globals = False  # `g` is the row, rebound by the loop below
-    body = ["    it = s[" + gen.cap(ROWS_SLOT) + "]", "    append = s[" + gen.cap(APPEND_SLOT) + "]",
-            "    g = vm.globals", "    while True:",
+    rows, append = gen.cap(ROWS_SLOT), gen.cap(APPEND_SLOT)
+    body = [f"    it = s[{rows}]", f"    append = s[{append}]", "    g = vm.globals",
+            "    while True:",
             *("    " + line for line in gen.lines),
             f"        append({value})", "        g = next(it, None)", "        if g is None:",
             "            raise Halt", "        vm.globals = g"]
