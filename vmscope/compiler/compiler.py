@@ -76,6 +76,7 @@ class Compiler:
         self.types: Types | None = infer(program) if level else None
         self.fn_index = -1  # the resolver's index of the function being compiled
         self.set_globals: set[int] = set()  # globals certainly assigned at this point
+        self._fusable: dict[n.Expr, bool] = {}  # nodes hash by identity
         self.asm = Assembler()
         self.loops: list[_Loop] = []
         count = len(program.functions)
@@ -253,6 +254,12 @@ class Compiler:
 
     def fusable(self, e: n.Expr) -> bool:
         """Can `e` be computed by one generated instruction at this level?"""
+        known = self._fusable.get(e)
+        if known is None:
+            known = self._fusable[e] = self._is_fusable(e)
+        return known
+
+    def _is_fusable(self, e: n.Expr) -> bool:
         if _has_call(e) or _logic_depth(e) > MAX_LOGIC_DEPTH:
             return False
         if self.level >= 2:
