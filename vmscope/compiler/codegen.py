@@ -265,7 +265,7 @@ class Gen:
 
     def _int_arith(self, r: str, a: str, sym: str, b: str, sp: str) -> None:
         self.emit(f"{r} = {a} {sym} {b}")
-        self.emit(f"if not -_v.INT_BOUND < {r} < _v.INT_BOUND:")
+        self.emit(f"if not _v.NEG_INT_BOUND < {r} < _v.INT_BOUND:")
         self.emit(f"    raise h_limit({sp})")
 
     def logical(self, e: n.And | n.Or) -> tuple[str, Ty]:

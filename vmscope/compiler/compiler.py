@@ -13,7 +13,7 @@ call-free expression or simple statement a single generated instruction."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
@@ -110,7 +110,8 @@ class Compiler:
         asm.stmt = fn.body.close
         if fn.index < 0:
             asm.emit(Op.HALT, calls.make_halt, span=fn.body.close)
-        else:
+        elif not (fn.body.stmts and isinstance(fn.body.stmts[-1], n.Return)):
+            # The implicit `return null` (unreachable after a final return).
             self.const(None, fn.body.close)
             if fn.ret_type is not None:
                 self.check_type(fn.ret_type, fn.body.close)
@@ -139,6 +140,8 @@ class Compiler:
         asm = self.asm
         if self.level and self.fusable_stmt(s):
             self.fused_stmt(s)
+        elif self.level and self.store_after_call(s):
+            pass
         elif isinstance(s, n.ExprStmt):
             self.expr(s.expr)
             asm.drop()
@@ -289,13 +292,38 @@ class Compiler:
             return all(isinstance(p, _LEAVES) for p in parts)
         return False
 
-    def fused_stmt(self, s: n.Stmt) -> None:
+    def fused_stmt(self, s: n.Stmt, shown: n.Stmt | None = None, pops: int = 0) -> None:
         gen = self.gen()
         gen.statement(s)
         factory, args, family = gen.build("stmt")
         span = s.op_span if isinstance(s, n.Assign) else s.span
         self.asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=span,
-                      argrepr=unparse_stmt(s), shape=family)
+                      argrepr=unparse_stmt(shown or s), shape=family, pops=pops)
+
+    def store_after_call(self, s: n.Stmt) -> bool:
+        """`x = e` / `x op= e` where e calls a function: e's calls run first
+        (into slots), then one instruction finishes e, operates and stores."""
+        if not isinstance(s, n.Let | n.Assign):
+            return False
+        target = s.target
+        if isinstance(s, n.Assign) and s.op is not None and isinstance(target, n.Global):
+            # x is read before e runs: only safe to read later if e cannot change it.
+            assert self.types is not None
+            if target.index not in self.set_globals or \
+                    self.types.calls_may_write(s.value, target.index):
+                return False
+        value = s.value
+        if isinstance(value, n.Binary):
+            left, right = self.operands((value.left, value.right))
+            new_value: n.Expr | SlotRef = n.Binary(value.op, left, right,  # type: ignore[arg-type]
+                                                   value.span)
+            pops = sum(isinstance(o, SlotRef) for o in (left, right))
+        else:
+            assert self.types is not None
+            self.expr(value)
+            new_value, pops = SlotRef(self.asm.top, self.types.of(self.fn_index, value)), 1
+        self.fused_stmt(replace(s, value=new_value), shown=s, pops=pops)
+        return True
 
     def operands(self, exprs: tuple[n.Expr, ...]) -> list[n.Expr | SlotRef]:
         """Operands for a fused consumer: the ones up to the last that calls a

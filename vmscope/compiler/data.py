@@ -71,10 +71,18 @@ def make_define_global(ip: int, k: int, index: int) -> Closure:
     return op_define_global
 
 
+_EXACT = {TypeName.INT: int, TypeName.FLOAT: float, TypeName.STR: str, TypeName.BOOL: bool,
+          TypeName.LIST: list}
+
+
 def make_check_type(ip: int, k: int, declared: TypeName) -> Closure:
+    exact = _EXACT.get(declared, object)  # `any`: everything goes the slow, accepting way
+
     def op_check_type(vm: VM) -> int:
         s = vm.slots
-        s[k] = check_type(s[k], declared)
+        value = s[k]
+        if type(value) is not exact:  # the common case needs no conversion
+            s[k] = check_type(value, declared)
         return 1
 
     return op_check_type

@@ -70,14 +70,16 @@ DEFAULT_LIMITS = Limits()
 MAX_LENGTH = 10_000_000
 MAX_INT_BITS = 100_000
 INT_BOUND = 1 << MAX_INT_BITS  # an int is too big when abs(value) >= INT_BOUND
+NEG_INT_BOUND = -INT_BOUND  # kept, not negated per check: that would copy a huge int
 
 
 def configure(limits: Limits) -> None:
     """Install a run's length and int-size limits (called when a run starts)."""
-    global MAX_LENGTH, MAX_INT_BITS, INT_BOUND
+    global MAX_LENGTH, MAX_INT_BITS, INT_BOUND, NEG_INT_BOUND
     MAX_LENGTH = limits.max_length
     MAX_INT_BITS = limits.max_int_bits
     INT_BOUND = 1 << limits.max_int_bits
+    NEG_INT_BOUND = -INT_BOUND
 
 
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", type(None): "null",
@@ -146,7 +148,7 @@ def to_str(v: Value) -> str:
 
 
 def _int_result(r: int) -> int:
-    if -INT_BOUND < r < INT_BOUND:
+    if NEG_INT_BOUND < r < INT_BOUND:
         return r
     raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
 
@@ -164,7 +166,7 @@ def add(a: Value, b: Value) -> Value:
     tb = type(b)
     if ta is int and tb is int:
         r = a + b
-        if -INT_BOUND < r < INT_BOUND:
+        if NEG_INT_BOUND < r < INT_BOUND:
             return r
         raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
     if (ta is float or ta is int) and (tb is float or tb is int):
@@ -184,7 +186,7 @@ def sub(a: Value, b: Value) -> Value:
     tb = type(b)
     if ta is int and tb is int:
         r = a - b
-        if -INT_BOUND < r < INT_BOUND:
+        if NEG_INT_BOUND < r < INT_BOUND:
             return r
         raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
     if (ta is float or ta is int) and (tb is float or tb is int):

@@ -40,8 +40,14 @@ class FakeClock:
         self.now += ns
 
 
-def _noop(vm: VM) -> int:
-    return 1
+def _make_noop() -> Callable[[VM], int]:
+    def noop(vm: VM) -> int:
+        return 1
+
+    return noop
+
+
+_NOOPS = [_make_noop() for _ in range(64)]
 
 
 def _stop(vm: VM) -> int:
@@ -49,9 +55,12 @@ def _stop(vm: VM) -> int:
 
 
 def noop_code(n: int = BLOCK) -> CompiledCode:
-    """n no-op instructions, then one that halts."""
+    """n no-op instructions, then one that halts. The no-ops are 64 distinct
+    closures, so the loop's call site is as polymorphic as in a real program
+    (a single one would let CPython specialise the call and look cheaper)."""
     info = FunctionInfo(0, "<calibration>", 0, n + 1, 0, 0, (), 0, Span(0, 0, 0, 0))
-    return CompiledCode([_noop] * n + [_stop], [], [info], 0, ())
+    code = [_NOOPS[i % len(_NOOPS)] for i in range(n)]
+    return CompiledCode([*code, _stop], [], [info], 0, ())
 
 
 def _spread(values: list[float]) -> tuple[float, float]:

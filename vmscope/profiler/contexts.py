@@ -17,22 +17,21 @@ from vmscope.vm.opcodes import Op
 from vmscope.vm.program import CompiledCode
 
 PLAIN, BRANCH, CALL, RETURN = 0, 1, 2, 3
-_BRANCHES = frozenset({Op.JUMP_IF_FALSE, Op.JUMP_IF_FALSE_OR_POP, Op.JUMP_IF_TRUE_OR_POP,
-                       Op.FOR_RANGE_NEXT, Op.FOR_ITER_NEXT})
 MAX_CONTEXTS = 20_000  # beyond this, new paths are charged to their caller's node
 
 
 def kinds_of(code: CompiledCode) -> list[int]:
-    """Per ip: PLAIN (falls through or jumps unconditionally), BRANCH (may
-    jump), CALL or RETURN: the instructions whose edges a loop must record."""
+    """Per ip: CALL, RETURN, BRANCH (any other instruction with a jump target
+    but the plain `jump`, so fused compare-and-jump instructions count too)
+    or PLAIN: the instructions whose edges a loop must record."""
     kinds = []
     for instr in code.instrs:
-        if instr.op in _BRANCHES:
-            kinds.append(BRANCH)
-        elif instr.op is Op.CALL:
+        if instr.op is Op.CALL:
             kinds.append(CALL)
         elif instr.op is Op.RETURN:
             kinds.append(RETURN)
+        elif instr.target is not None and instr.op is not Op.JUMP:
+            kinds.append(BRANCH)
         else:
             kinds.append(PLAIN)
     return kinds

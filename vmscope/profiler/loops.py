@@ -22,6 +22,7 @@ from vmscope.vm.machine import VM, Halt
 from vmscope.vm.program import CompiledCode
 
 Clock = Callable[[], int]
+CLIP_NS = 1_000_000  # a timed bracket longer than this most likely includes a preemption
 
 
 class LoopState:
@@ -35,6 +36,8 @@ class LoopState:
         self.node_hits: list[list[int]] = [[0] * self.size]
         self.node_ns: list[list[int]] = [[0] * self.size]
         self.taken = [0] * self.size
+        self.clipped = 0  # timed brackets over CLIP_NS (a preemption, most likely)
+        self.clipped_ns = 0
         self.ret_edges: dict[tuple[int, int], int] = {}
         nfuncs = max(len(code.functions), 1)
         self.active = [-1] * nfuncs
@@ -122,8 +125,10 @@ def count_loop(vm: VM, st: LoopState) -> None:
         raise vm.fault(exc) from None
 
 
-def timed_loop(vm: VM, st: LoopState, clock: Clock) -> None:
-    """Each closure call between two clock reads; the bookkeeping outside them."""
+def timed_loop(vm: VM, st: LoopState, clock: Clock, clip: int = CLIP_NS) -> None:
+    """Each closure call between two clock reads; the bookkeeping outside them.
+    A bracket over `clip` ns is cut to `clip`, the excess counted apart: on a
+    busy machine it is the time another process had the CPU."""
     code = vm.code
     ip = vm.ip
     kinds = st.kinds
@@ -137,8 +142,12 @@ def timed_loop(vm: VM, st: LoopState, clock: Clock) -> None:
             f = code[ip]
             t0 = clock()
             d = f(vm)
-            t1 = clock()
-            ns[ip] += t1 - t0
+            dt = clock() - t0
+            if dt > clip:
+                st.clipped += 1
+                st.clipped_ns += dt - clip
+                dt = clip
+            ns[ip] += dt
             k = kinds[ip]
             if k:
                 if k == BRANCH:

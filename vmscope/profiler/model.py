@@ -17,11 +17,15 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from vmscope.profiler import FORMATS, MODES, VIEWS
 from vmscope.vm.program import CompiledCode
+
+__all__ = ["CELL_FIELDS", "FORMATS", "MODES", "SCHEMA", "SCHEMA_VERSION", "VIEWS", "Calibration",
+           "Cell", "Context", "Edge", "FuncMeta", "InstrMeta", "Profile", "ProfileFormatError",
+           "is_profile_dict", "source_lines_for", "static_tables"]
 
 SCHEMA = "vmscope.profile"
 SCHEMA_VERSION = 1
-MODES = ("count", "sample", "timed", "pyspy")
 CELL_FIELDS = ("ctx", "ip", "hits", "ns", "dispatch_ns", "samples", "dispatch_samples")
 
 
@@ -120,6 +124,7 @@ class Profile:
     sample_ns: float = 0.0  # the time one sample stands for
     loop_ns: float = 0.0  # dispatch time not attributable to an ip (py-spy)
     loop_samples: int = 0
+    reference_ns: int = 0  # timed mode: the same runs in the fast loop, to check the total
     overhead: float | None = None  # estimated profiled / unprofiled run time
     error: str | None = None
     notes: tuple[str, ...] = ()
@@ -164,6 +169,7 @@ class Profile:
                          "rate_hz": self.sample_rate_hz, "sample_ns": self.sample_ns,
                          "loop_samples": self.loop_samples},
             "loop_ns": self.loop_ns,
+            "reference_ns": self.reference_ns,
             "overhead": self.overhead,
             "error": self.error,
             "notes": list(self.notes),
@@ -214,6 +220,7 @@ class Profile:
                 samples=int(smp["samples"]), lost_samples=int(smp["lost"]),
                 sample_rate_hz=float(smp["rate_hz"]), sample_ns=float(smp["sample_ns"]),
                 loop_samples=int(smp["loop_samples"]), loop_ns=float(d["loop_ns"]),
+                reference_ns=int(d.get("reference_ns", 0)),
                 overhead=None if d["overhead"] is None else float(d["overhead"]),
                 error=d["error"], notes=tuple(str(n) for n in d["notes"]),
                 source_lines={int(k): str(v) for k, v in d["source_lines"].items()},
@@ -239,7 +246,7 @@ def is_profile_dict(d: Any) -> bool:
 
 def static_tables(code: CompiledCode) -> tuple[tuple[InstrMeta, ...], tuple[FuncMeta, ...]]:
     """The instruction and function tables of a compiled program."""
-    instrs = tuple(InstrMeta(i.op.value, i.op.family, i.span.line, i.span.col, i.func,
+    instrs = tuple(InstrMeta(i.op.value, i.family, i.span.line, i.span.col, i.func,
                              i.argrepr, i.target) for i in code.instrs)
     funcs = tuple(FuncMeta(f.name, f.entry, f.end, f.span.line) for f in code.functions)
     return instrs, funcs

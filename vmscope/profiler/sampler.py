@@ -18,19 +18,21 @@ switch interval lowered for the run."""
 from __future__ import annotations
 
 import dis
+import operator
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
-from typing import Any
 
 from vmscope.profiler.contexts import ContextTree
 from vmscope.profiler.loops import LOOP_CODES, Clock
 
 MAX_WALK = 64  # frames kept from each end of a very deep guest stack
+_CALL_IP = operator.itemgetter(1)
+LOG_LIMIT = 1 << 16
 
 
 def _resume_offset(code: CodeType) -> int:
@@ -45,83 +47,118 @@ class Sampler:
         self.tree = tree
         self.interval = 1.0 / rate_hz
         self.clock = clock
-        self.samples: dict[tuple[int, int], int] = {}
-        self.dispatch: dict[tuple[int, int], int] = {}
+        # keyed by (guest stack as call ips, ip); resolved to context nodes after the run
+        self._raw: dict[tuple[tuple[int, ...], int], int] = {}
+        self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
+        self._log: list[tuple[tuple[int, ...], int, bool]] = []
+        self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
         self.lost = 0
         self.taken = 0
         self.handler_ns = 0
         self._entry: dict[CodeType, int] = {}
-        self._busy = False
+        self._handler = self._make_handler()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
     # ---- one sample ---------------------------------------------------------------------
 
     def take(self, frame: FrameType | None) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        t0 = self.clock()
-        try:
-            self._take(frame)
-        finally:
-            self.handler_ns += self.clock() - t0
-            self._busy = False
+        """Take one sample of the thread whose innermost frame is `frame`."""
+        self._handler(0, frame)
 
-    def _take(self, frame: FrameType | None) -> None:
-        self.taken += 1
-        loop = frame
-        inner = None
-        while loop is not None and loop.f_code not in LOOP_CODES:
-            inner = loop
-            loop = loop.f_back
-        if loop is None:
-            self.lost += 1
-            return
-        local = loop.f_locals
-        ip = local.get("last")
-        vm = local.get("vm")
-        if not isinstance(ip, int) or vm is None:
-            self.lost += 1
-            return
-        node = self._node(vm.frames)
-        key = (node, ip)
-        if inner is not None and inner is frame and inner.f_back is loop \
-                and inner.f_lasti <= self._entry_of(inner.f_code):
-            self.dispatch[key] = self.dispatch.get(key, 0) + 1
-        else:
-            self.samples[key] = self.samples.get(key, 0) + 1
+    def _make_handler(self) -> Callable[[int, FrameType | None], None]:
+        """The signal handler: one flat function with everything it touches
+        bound in advance, appending raw facts to a list (aggregated after the
+        run), since a sample runs with cold caches and costs several µs."""
+        clock = self.clock
+        log = self._log
+        loop_codes = LOOP_CODES
+        entry = self._entry
+        call_ip = _CALL_IP
+        both_ends = 2 * MAX_WALK
+        me = self
+        last_loop = self._last_loop
 
-    def _entry_of(self, code: CodeType) -> int:
-        found = self._entry.get(code)
-        if found is None:
-            found = self._entry[code] = _resume_offset(code)
-        return found
+        def handler(signum: int, frame: FrameType | None) -> None:
+            t0 = clock()
+            loop = last_loop[0]
+            inner = None
+            if frame is not loop:
+                inner = frame
+                if frame is None or frame.f_back is not loop or loop is None:
+                    loop = frame
+                    inner = None
+                    while loop is not None and loop.f_code not in loop_codes:
+                        inner = loop
+                        loop = loop.f_back
+                    last_loop[0] = loop
+            local = loop.f_locals if loop is not None else None
+            ip = local.get("last") if local is not None else None
+            vm = local.get("vm") if local is not None else None
+            if ip is None or vm is None:  # outside the loop, or at its very start
+                me.lost += 1
+            else:
+                frames = vm.frames
+                if len(frames) > both_ends:
+                    frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
+                at_entry = False
+                if inner is not None and inner is frame and inner.f_back is loop:
+                    code = inner.f_code
+                    start = entry.get(code)
+                    if start is None:
+                        start = entry[code] = _resume_offset(code)
+                    at_entry = inner.f_lasti <= start
+                log.append((tuple(map(call_ip, frames)), ip, at_entry))
+                if len(log) >= LOG_LIMIT:  # a long run: fold now and then, not only at the end
+                    me._tally()
+            me.taken += 1
+            me.handler_ns += clock() - t0
 
-    def _node(self, frames: list[Any]) -> int:
-        if not frames:
-            return 0
-        if len(frames) > 2 * MAX_WALK:
-            frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
-        return self.tree.node_for_stack([f[1] for f in frames])
+        return handler
+
+    def _tally(self) -> None:
+        """Fold the raw log into counts by (guest stack, ip)."""
+        for stack, ip, at_entry in self._log:
+            table = self._raw_dispatch if at_entry else self._raw
+            key = (stack, ip)
+            table[key] = table.get(key, 0) + 1
+        self._log.clear()
+
+    def _resolved(self, raw: dict[tuple[tuple[int, ...], int], int]) -> dict[tuple[int, int], int]:
+        self._tally()
+        out: dict[tuple[int, int], int] = {}
+        for (stack, ip), n in raw.items():
+            key = (self.tree.node_for_stack(stack), ip)
+            out[key] = out.get(key, 0) + n
+        return out
+
+    @property
+    def samples(self) -> dict[tuple[int, int], int]:
+        """Samples inside instructions, by (context node, ip)."""
+        return self._resolved(self._raw)
+
+    @property
+    def dispatch(self) -> dict[tuple[int, int], int]:
+        """Samples that arrived while the loop dispatched, by (context node, ip)."""
+        return self._resolved(self._raw_dispatch)
 
     # ---- starting and stopping ----------------------------------------------------------
 
     @contextmanager
     def running(self) -> Iterator[None]:
-        if threading.current_thread() is threading.main_thread():
-            with self._signals():
-                yield
-        else:
-            with self._thread_sampler():
-                yield
+        try:
+            if threading.current_thread() is threading.main_thread():
+                with self._signals():
+                    yield
+            else:
+                with self._thread_sampler():
+                    yield
+        finally:
+            self._last_loop[0] = None
 
     @contextmanager
     def _signals(self) -> Iterator[None]:
-        def handler(signum: int, frame: FrameType | None) -> None:
-            self.take(frame)
-
-        old = signal.signal(signal.SIGALRM, handler)
+        old = signal.signal(signal.SIGALRM, self._handler)
         signal.setitimer(signal.ITIMER_REAL, self.interval, self.interval)
         try:
             yield

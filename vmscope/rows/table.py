@@ -171,7 +171,7 @@ class _BadCell(Exception):
 def _to_int(cell: str) -> int:
     if len(cell) < 19 and _INT_TEXT.fullmatch(cell):  # fits a machine word: no size check
         value = int(cell)
-        if -values.INT_BOUND < value < values.INT_BOUND:
+        if values.NEG_INT_BOUND < value < values.INT_BOUND:
             return value
     if not _INT_TEXT.fullmatch(cell):
         raise _BadCell(f"cannot read {_quoted(cell)} as int")

@@ -1,0 +1,284 @@
+"""Collection: exact counts on programs whose counts follow from the source,
+calibration and timed mode with a fake clock, the context tree, the sampler
+and the in-process API."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import vmscope
+from vmscope.profiler import aggregate as agg
+from vmscope.profiler import profile
+from vmscope.profiler.calibrate import (
+    FakeClock,
+    calibrate,
+    clock_resolution,
+    dispatch_cost,
+    noop_code,
+    timer_cost,
+)
+from vmscope.profiler.collect import Collector, Options
+from vmscope.profiler.contexts import ContextTree
+from vmscope.profiler.loops import LoopState, sample_loop
+from vmscope.profiler.model import Calibration
+from vmscope.profiler.sampler import Sampler
+from vmscope.vm.opcodes import Op
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_programs"
+FIXED = Calibration(dispatch_ns=50.0, timer_ns=100.0, count_ns=80.0)
+
+LOOP = """\
+let s = 0
+for i in range(10) {
+  s += i
+}
+print(s)
+"""
+
+CALLS = """\
+fn f(x) {
+  return x * 2
+}
+let t = 0
+let i = 0
+while i < 7 {
+  t += f(i)
+  i += 1
+}
+print(t)
+"""
+
+RECURSIVE = """\
+fn fact(n) {
+  if n < 2 { return 1 }
+  return n * fact(n - 1)
+}
+print(fact(6))
+"""
+
+
+def counted(src: str, mode: str = "count") -> vmscope.profiler.Profile:
+    program = vmscope.compile_source(src, "t.vms")
+    with profile(program, mode=mode, calibration=FIXED) as p:
+        result = p.run()
+    assert result.error is None
+    return p.profile
+
+
+def hits_by_ip(prof: vmscope.profiler.Profile) -> list[int]:
+    return [c.hits for c in agg.per_ip(prof)]
+
+
+def test_counts_of_a_for_loop() -> None:
+    prof = counted(LOOP)
+    code = vmscope.compile_source(LOOP, "t.vms").code
+    head = next(ip for ip, i in enumerate(code.instrs) if i.op is Op.FOR_RANGE_NEXT)
+    back = next(ip for ip, i in enumerate(code.instrs)
+                if i.op is Op.JUMP and i.target == head)
+    expected = []
+    for ip in range(len(code.instrs)):
+        if ip == head:
+            expected.append(11)  # ten iterations and the exit
+        elif head < ip <= back:
+            expected.append(10)
+        else:
+            expected.append(1)
+    assert hits_by_ip(prof) == expected
+    edges = {(e.src, e.dst): e.count for e in prof.edges}
+    assert edges[back, head] == 10
+    assert edges[head, code.instrs[head].target] == 1  # the loop's exit
+    (loop,) = agg.by_loop(prof)
+    assert loop.count == 10
+
+
+def test_counts_of_calls_and_a_while_loop() -> None:
+    prof = counted(CALLS)
+    code = vmscope.compile_source(CALLS, "t.vms").code
+    f = code.functions[0]
+    hits = hits_by_ip(prof)
+    # f has no branches: load_local const mul return (no implicit return after it)
+    assert hits[f.entry:f.end] == [7, 7, 7, 7]
+    funcs = {r.key: r for r in agg.by_function(prof)}
+    assert funcs["f"].count == 7
+    assert funcs["f"].hits == 7 * 4
+    assert funcs["<main>"].incl_ns == float(sum(hits))  # count mode: inclusive hits
+    result = vmscope.compile_source(CALLS, "t.vms").run(count_steps=True)
+    assert prof.steps == result.steps
+
+
+def test_recursion_folds_into_one_context() -> None:
+    prof = counted(RECURSIVE)
+    code = vmscope.compile_source(RECURSIVE, "t.vms").code
+    assert len(prof.contexts) == 2  # <main> and fact, however deep fact recursed
+    funcs = {r.key: r for r in agg.by_function(prof)}
+    fact = funcs["fact"]
+    assert fact.count == 6
+    assert fact.incl_ns == float(fact.hits)  # counted once, not once per level
+    calls = [c for c in prof.cells if code.instrs[c.ip].op is Op.CALL and c.ctx == 1]
+    assert sum(c.hits for c in calls) == 5
+
+
+def test_modes_agree_on_counts() -> None:
+    count = hits_by_ip(counted(CALLS, "count"))
+    timed = hits_by_ip(counted(CALLS, "timed"))
+    program = vmscope.compile_source(CALLS, "t.vms")
+    with profile(program, mode="sample", counts=True, calibration=FIXED) as p:
+        p.run()
+    assert count == timed == hits_by_ip(p.profile)
+
+
+@pytest.mark.parametrize("name", ["fib", "collatz", "sieve"])
+def test_count_mode_steps_match_the_vm(name: str) -> None:
+    program = vmscope.compile_source((SAMPLES / f"{name}.vms").read_bytes(), f"{name}.vms")
+    with profile(program, mode="count", calibration=FIXED) as p:
+        result = p.run()
+    expected = program.run(count_steps=True)
+    assert result.output == expected.output
+    assert p.profile.steps == expected.steps
+
+
+def test_calibration_with_a_fake_clock() -> None:
+    assert dispatch_cost(FakeClock(tick=100), n=1000, blocks=3) == (0.1, 0.0)
+    assert timer_cost(FakeClock(tick=7), n=500, blocks=3) == (7.0, 0.0)
+    assert clock_resolution(FakeClock(tick=3)) == 3.0
+    cal = calibrate("timed", FakeClock(tick=10))
+    assert cal.timer_ns == 10.0 and cal.timer_spread_ns == 0.0
+    assert cal.dispatch_ns == 10 / 2000
+    assert cal.clock_resolution_ns == 10.0
+    assert len({id(f) for f in noop_code(100).code}) > 2  # a polymorphic call site
+
+
+def _costly(program: vmscope.Program, clock: FakeClock, cost: Callable[[Op], int]) -> None:
+    """Make each instruction advance the fake clock by cost(op) when it runs."""
+    code = program.code
+    for ip, (fn, instr) in enumerate(zip(code.code, code.instrs, strict=True)):
+        extra = cost(instr.op)
+
+        def wrapped(vm: object, fn: Callable[[object], int] = fn, extra: int = extra) -> int:
+            clock.advance(extra)
+            return fn(vm)
+
+        code.code[ip] = wrapped
+
+
+def test_timed_mode_subtracts_the_calibrated_timer_exactly() -> None:
+    program = vmscope.compile_source(CALLS, "t.vms")
+    clock = FakeClock(tick=100)
+    _costly(program, clock, lambda op: 1000 if op is Op.MUL else 0)
+    with profile(program, mode="timed", clock=clock, calibration=FIXED) as p:
+        p.run()
+    prof = p.profile
+    ops = {r.key: r for r in agg.by_opcode(prof)}
+    assert ops["mul"].hits == 7 and ops["mul"].ns == 7 * 1000.0
+    assert all(r.ns == 0.0 for k, r in ops.items() if k != "mul")
+    assert prof.dispatch_total_ns == prof.steps * 50.0
+    assert prof.total_ns == 7000.0 + prof.steps * 50.0
+    # the wall clock saw two reads per instruction (one for halt, which raises), the
+    # closing read and the costs
+    assert prof.wall_ns == 100 * (2 * prof.steps - 1 + 1) + 7000
+    # the reference run in the fast loop: two clock reads and the costs
+    assert prof.reference_ns == 100 + 7000
+    assert any(n.startswith("check: the attributed total is") for n in prof.notes)
+    assert agg.by_function(prof)[0].key == "f"
+    assert "approximate" in prof.notes[0]
+
+
+def test_sampler_attributes_the_running_instruction() -> None:
+    """A sample taken inside a closure names its ip and guest stack."""
+    program = vmscope.compile_source(CALLS, "t.vms")
+    code = program.code
+    tree = ContextTree(code)
+    sampler = Sampler(tree, 1000, FakeClock())
+    mul = next(ip for ip, i in enumerate(code.instrs) if i.op is Op.MUL)
+    fn = code.code[mul]
+
+    def probe(vm: vmscope.vm.machine.VM) -> int:
+        sampler.take(sys._getframe())
+        return fn(vm)
+
+    vm = program.new_vm(lambda s: None)
+    vm.code = list(code.code)
+    vm.code[mul] = probe
+    sample_loop(vm)
+    call_ip = next(ip for ip, i in enumerate(code.instrs) if i.op is Op.CALL)
+    f_node = tree.node_for_stack([call_ip])
+    assert sampler.samples == {(f_node, mul): 7}
+    assert sampler.dispatch == {} and sampler.lost == 0
+    sampler.take(sys._getframe())  # not inside a VM loop
+    assert sampler.lost == 1
+
+
+@pytest.mark.parametrize("counts", [False, True])
+def test_sample_mode_end_to_end(counts: bool) -> None:
+    program = vmscope.compile_source((SAMPLES / "fib.vms").read_bytes(), "fib.vms")
+    with profile(program, mode="sample", rate_hz=5000, counts=counts,
+                 calibration=FIXED) as p:
+        result = p.run()
+    assert result.output == (SAMPLES / "fib.out").read_text()
+    prof = p.profile
+    assert prof.samples > 10
+    assert prof.has_hits == counts
+    assert sum(c.samples + c.dispatch_samples for c in prof.cells) == prof.samples
+    unprofiled = prof.wall_ns - prof.calibration.handler_ns * (prof.samples + prof.lost_samples)
+    if counts:  # less the counting, estimated from the calibration
+        unprofiled -= (prof.steps or 0) * (FIXED.count_ns - FIXED.dispatch_ns)
+        assert prof.dispatch_total_ns == (prof.steps or 0) * FIXED.dispatch_ns
+    assert prof.total_ns == pytest.approx(unprofiled, rel=1e-6)
+    assert "fib" in agg.top_keys(prof, "function", 1)
+    assert prof.overhead is not None and prof.overhead >= 1.0
+
+
+def test_sampling_from_a_worker_thread() -> None:
+    program = vmscope.compile_source((SAMPLES / "fib.vms").read_bytes(), "fib.vms")
+    box = {}
+
+    def work() -> None:
+        with profile(program, mode="sample", rate_hz=2000, calibration=FIXED) as p:
+            p.run(repeat=2)
+        box["p"] = p.profile
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert box["p"].runs == 2
+    assert box["p"].samples >= 1
+
+
+def test_guest_errors_leave_a_partial_profile() -> None:
+    program = vmscope.compile_source("let a = 1\nprint(a)\nprint(a / 0)\n", "bad.vms")
+    with profile(program, mode="count", calibration=FIXED) as p:
+        result = p.run(repeat=3)
+    assert result.error is not None and result.output == "1\n"
+    prof = p.profile
+    assert prof.error is not None and prof.error.startswith("bad.vms:3:")
+    assert prof.runs == 1 and prof.steps
+
+
+def test_repeat_accumulates() -> None:
+    program = vmscope.compile_source(LOOP, "t.vms")
+    c = Collector(program, Options(mode="count", calibration=FIXED))
+    out: list[str] = []
+    c.run(out.append, repeat=3)
+    assert out == ["45\n"]
+    assert c.profile.runs == 3 and c.profile.steps == 3 * counted(LOOP).steps
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ValueError, match="unknown mode"):
+        Options(mode="fast")
+    with pytest.raises(ValueError, match="rate"):
+        Options(rate_hz=0.5)
+
+
+def test_loop_state_context_switching() -> None:
+    code = vmscope.compile_source(CALLS, "t.vms").code
+    st = LoopState(code)
+    call_ip = next(ip for ip, i in enumerate(code.instrs) if i.op is Op.CALL)
+    node = st.enter(0, call_ip)
+    assert node == 1 and len(st.node_hits) == 2
+    assert st.leave(code.functions[0].end - 1, call_ip + 1) == 0

@@ -1,0 +1,232 @@
+"""`vmscope profile FILE [options]` and `vmscope profile diff A.json B.json`.
+
+The profiled program's output goes to stdout as with `vmscope run` (to
+stderr instead when a machine-readable report goes to stdout; `--quiet` drops
+it). The report goes to stdout, or to `-o FILE` (written atomically; a file
+that is not a previous profile is only replaced with `--force`). Usage
+problems, py-spy that cannot attach, and refusals to overwrite are one line
+`vmscope: ...` and exit 2; a guest error is reported like `vmscope run` does
+and exits 1 after the (partial) profile is written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from vmscope.cli import (
+    EXIT_OK,
+    EXIT_RUNTIME,
+    UsageError,
+    _count,
+    _Parser,
+    add_level_option,
+    compile_file,
+    report,
+)
+from vmscope.lang.values import Limits
+from vmscope.profiler import FORMATS, MODES, VIEWS
+
+if TYPE_CHECKING:
+    from vmscope.profiler.model import Profile
+
+EXIT_INTERRUPTED = 130
+
+
+def register(sub: Any) -> None:
+    """`vmscope profile ...`: everything after the word goes to this module's
+    own parsers (profile FILE, or profile diff A B), which load the profiler
+    only when the command runs."""
+    p = sub.add_parser("profile", add_help=False, prefix_chars="\x01",
+                       help="profile a program: time by instruction, opcode, line, function, "
+                       "loop and sequence (also: profile diff A.json B.json)")
+    p.add_argument("argv", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=lambda args: main(args.argv))
+
+
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a rate in Hz, got {text!r}") from None
+    if not 1 <= value <= 20_000:
+        raise argparse.ArgumentTypeError(f"rate {text} Hz is outside 1..20000")
+    return value
+
+
+def profile_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vmscope profile", description="Profile a program on the closure VM: "
+                "where the time goes, by instruction, opcode, line, function, loop and "
+                "opcode sequence. Also: vmscope profile diff A.json B.json")
+    defaults = Limits()
+    p.add_argument("file")
+    p.add_argument("--mode", choices=MODES, default="sample",
+                   help="sample (default: in-process sampler, ~2 kHz), count (exact hits "
+                   "and edges), timed (every instruction timed, approximate), pyspy "
+                   "(py-spy, out of process)")
+    p.add_argument("--by", choices=VIEWS, default="opcode", help="the table's view")
+    add_level_option(p, 1)
+    p.add_argument("--format", choices=FORMATS, default="table", dest="fmt")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite FILE even if it is not a previous profile")
+    p.add_argument("--top", type=_positive, default=20, metavar="N", help="rows (default 20)")
+    p.add_argument("--rate", type=_rate, default=None, metavar="HZ",
+                   help="sampling rate (default 2000 for sample, 1000 for pyspy)")
+    p.add_argument("--counts", action="store_true",
+                   help="sample mode: also count hits and edges exactly (costs the count "
+                   "loop's overhead)")
+    p.add_argument("--repeat", type=_positive, default=1, metavar="N",
+                   help="run the program N times and add them up (output from the first)")
+    p.add_argument("-q", "--quiet", action="store_true", help="drop the program's output")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress indicator (shown on a terminal after 1 s)")
+    p.add_argument("--blocking", action="store_true",
+                   help="pyspy mode: pause the process for each sample (py-spy's default)")
+    p.add_argument("--max-depth", type=_count, default=defaults.max_depth, metavar="N")
+    p.add_argument("--max-length", type=_count, default=defaults.max_length, metavar="N")
+    p.add_argument("--max-int-bits", type=_count, default=defaults.max_int_bits, metavar="N")
+    return p
+
+
+def diff_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vmscope profile diff", description="Compare two JSON profiles per "
+                "opcode and per line: time and hits per run, largest changes first.")
+    p.add_argument("a", metavar="A.json")
+    p.add_argument("b", metavar="B.json")
+    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--top", type=_positive, default=20, metavar="N")
+    return p
+
+
+def main(argv: Sequence[str]) -> int:
+    argv = list(argv)
+    if argv and argv[0] == "diff":
+        return diff_main(argv[1:])
+    return profile_main(argv)
+
+
+def _check_target(path: str | None, force: bool) -> None:
+    """Refuse before a long run, not after it."""
+    from pathlib import Path
+
+    from vmscope.profiler.export import is_previous_profile
+
+    if path is None or force:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{path} is a directory")
+    if target.exists() and not is_previous_profile(target):
+        raise UsageError(f"{path} exists and is not a vmscope profile; pass --force to "
+                         "overwrite it")
+
+
+def _emit(text: str, path: str | None, force: bool, what: str) -> None:
+    from vmscope.profiler.export import OverwriteError, write_atomic
+
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        write_atomic(path, text, force)
+    except OverwriteError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"vmscope: wrote the {what} to {path}\n")
+
+
+def profile_main(argv: Sequence[str]) -> int:
+    args = profile_parser().parse_args(argv)
+    if args.counts and args.mode != "sample":
+        raise UsageError(f"--counts adds exact counts to sample mode; {args.mode} mode "
+                         + ("counts already" if args.mode in ("count", "timed")
+                            else "cannot count (out of process)"))
+    if args.rate is not None and args.mode not in ("sample", "pyspy"):
+        raise UsageError(f"--rate applies to the sample and pyspy modes, not {args.mode}")
+    if args.blocking and args.mode != "pyspy":
+        raise UsageError("--blocking applies to pyspy mode only")
+    _check_target(args.output, args.force)
+    from vmscope.profiler.collect import Options, ProfileSession
+    from vmscope.profiler.export import export
+    from vmscope.profiler.progress import progress
+    from vmscope.profiler.pyspy import PySpyUnavailable, find_pyspy
+
+    if args.mode == "pyspy":
+        try:
+            find_pyspy()
+        except PySpyUnavailable as exc:
+            raise UsageError(str(exc)) from None
+    program = compile_file(args.file, args.level)
+    options = Options(mode=args.mode, counts=args.counts, rate_hz=args.rate,
+                      limits=Limits(None, args.max_depth, args.max_length, args.max_int_bits),
+                      pyspy_nonblocking=not args.blocking)
+    session = ProfileSession(program, options)
+    out: Callable[[str], Any]
+    if args.quiet:
+        out = lambda s: None
+    elif args.fmt != "table" and args.output is None:
+        out = sys.stderr.write
+    else:
+        out = sys.stdout.write
+    show = not args.no_progress and sys.stderr.isatty()
+    try:
+        with progress(f"profiling {args.file} ({args.mode})", show):
+            result = session.run(out, args.repeat)
+    except PySpyUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.flush()
+    if result.error is not None:
+        report(result.error, args.file)
+    prof = session.profile
+    if args.fmt == "table" and args.output is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        from vmscope.profiler.render import renderable
+
+        Console(highlight=False).print(renderable(prof, args.by, args.top))
+    else:
+        _emit(export(prof, args.fmt, args.by, args.top), args.output, args.force,
+              f"{args.fmt} profile")
+    if prof.error == "interrupted":
+        return EXIT_INTERRUPTED
+    return EXIT_RUNTIME if result.error is not None else EXIT_OK
+
+
+def load_profile(path: str) -> Profile:
+    from vmscope.profiler.model import Profile, ProfileFormatError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"cannot read {path}: {detail or exc}") from None
+    try:
+        return Profile.from_json(text)
+    except ProfileFormatError as exc:
+        raise UsageError(f"{path}: {exc} (write one with `vmscope profile FILE --format "
+                         "json -o A.json`)") from None
+
+
+def diff_main(argv: Sequence[str]) -> int:
+    args = diff_parser().parse_args(argv)
+    _check_target(args.output, args.force)
+    from vmscope.profiler.diff import diff_json, diff_text
+
+    a, b = load_profile(args.a), load_profile(args.b)
+    text = diff_json(a, b) if args.fmt == "json" else diff_text(a, b, args.top)
+    _emit(text, args.output, args.force, "profile diff")
+    return EXIT_OK
