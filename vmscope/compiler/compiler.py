@@ -322,7 +322,7 @@ class Compiler:
             assert self.types is not None
             self.expr(value)
             new_value, pops = SlotRef(self.asm.top, self.types.of(self.fn_index, value)), 1
-        self.fused_stmt(replace(s, value=new_value), shown=s, pops=pops)
+        self.fused_stmt(replace(s, value=new_value), shown=s, pops=pops)  # type: ignore[arg-type]
         return True
 
     def operands(self, exprs: tuple[n.Expr, ...]) -> list[n.Expr | SlotRef]:
