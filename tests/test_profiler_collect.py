@@ -282,3 +282,17 @@ def test_loop_state_context_switching() -> None:
     node = st.enter(0, call_ip)
     assert node == 1 and len(st.node_hits) == 2
     assert st.leave(code.functions[0].end - 1, call_ip + 1) == 0
+
+
+def test_deoptimisations_are_recorded_and_round_trip() -> None:
+    src = 'fn join(a, b) { return a + b }\nlet s = ""\n' \
+          'for i in range(30) { s = join(s, "x"); let t = join(i, 1) }\n'
+    program = vmscope.compile_source(src, "t.vms").at_level(1)
+    with profile(program, mode="count", calibration=FIXED) as p:
+        assert p.run().error is None
+    prof = p.profile
+    assert [(program.code.instrs[ip].argrepr, n) for ip, n in prof.deopts] == [
+        ("return a + b", 30)]  # the str calls left the int fast path
+    assert any("deoptimisations" in note for note in prof.notes)
+    again = vmscope.profiler.Profile.from_json(prof.to_json())
+    assert again.deopts == prof.deopts

@@ -100,6 +100,7 @@ class Collector:
         self.wall_ns = 0
         self.reference_ns = 0
         self.runs = 0
+        self.deopts: dict[int, int] = {}  # ip -> failed type guards (-O1/-O2)
         self.error: str | None = None
         self.interrupted = False
 
@@ -163,6 +164,9 @@ class Collector:
             elapsed = clock() - t0
             self.wall_ns += elapsed
             self.runs += 1
+            for ip, count in enumerate(vm.deopts):
+                if count:
+                    self.deopts[ip] = self.deopts.get(ip, 0) + count
         steps = sum(sum(h) for h in st.node_hits) if st is not None else 0
         return RunResult("".join(chunks), error, steps, vm.deepest, elapsed / 1e9)
 
@@ -240,6 +244,11 @@ class Collector:
                              "call; the return and `ip +=` are charged to the instruction")
         if self.interrupted:
             notes.append("interrupted: the profile covers the run up to the interrupt")
+        if self.deopts:
+            worst = sorted(self.deopts.items(), key=lambda kv: -kv[1])[:3]
+            notes.append(f"deoptimisations (failed type guards): {sum(self.deopts.values()):,} "
+                         f"at {len(self.deopts)} instructions; most at "
+                         + ", ".join(f"ip {ip} {instrs[ip].family} ×{n:,}" for ip, n in worst))
         if sampler is not None and sampler.taken:
             cal = replace(cal, handler_ns=sampler.handler_ns / sampler.taken)
         return Profile(
@@ -251,6 +260,7 @@ class Collector:
             lost_samples=sampler.lost if sampler is not None else 0,
             sample_rate_hz=opts.rate if sampler is not None else 0.0, sample_ns=sample_ns,
             overhead=overhead, error=self.error, notes=tuple(notes),
+            deopts=tuple(sorted(self.deopts.items())),
             source_lines=source_lines_for(self.program.source.lines, instrs),
             created=now_iso(), tool=tool_name())
 

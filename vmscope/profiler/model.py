@@ -128,6 +128,7 @@ class Profile:
     overhead: float | None = None  # estimated profiled / unprofiled run time
     error: str | None = None
     notes: tuple[str, ...] = ()
+    deopts: tuple[tuple[int, int], ...] = ()  # (ip, failed type guards) at -O1/-O2
     source_lines: dict[int, str] = field(default_factory=dict, compare=True)
     created: str = ""
     tool: str = ""
@@ -173,6 +174,7 @@ class Profile:
             "overhead": self.overhead,
             "error": self.error,
             "notes": list(self.notes),
+            "deopts": [[ip, n] for ip, n in self.deopts],
             "calibration": {f.name: getattr(self.calibration, f.name)
                             for f in fields(Calibration)},
             "functions": [[f.name, f.entry, f.end, f.line] for f in self.functions],
@@ -223,6 +225,7 @@ class Profile:
                 reference_ns=int(d.get("reference_ns", 0)),
                 overhead=None if d["overhead"] is None else float(d["overhead"]),
                 error=d["error"], notes=tuple(str(n) for n in d["notes"]),
+                deopts=tuple((int(ip), int(k)) for ip, k in d.get("deopts", [])),
                 source_lines={int(k): str(v) for k, v in d["source_lines"].items()},
                 created=str(d.get("created", "")), tool=str(d.get("tool", "")),
             )
