@@ -248,7 +248,7 @@ class Collector:
             worst = sorted(self.deopts.items(), key=lambda kv: -kv[1])[:3]
             notes.append(f"deoptimisations (failed type guards): {sum(self.deopts.values()):,} "
                          f"at {len(self.deopts)} instructions; most at "
-                         + ", ".join(f"ip {ip} {instrs[ip].family} ×{n:,}" for ip, n in worst))
+                         + ", ".join(f"ip {ip} {instrs[ip].family} x{n:,}" for ip, n in worst))
         if sampler is not None and sampler.taken:
             cal = replace(cal, handler_ns=sampler.handler_ns / sampler.taken)
         return Profile(
