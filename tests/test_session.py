@@ -9,6 +9,7 @@ import pytest
 
 import vmscope
 from vmscope.debug import Session, State
+from vmscope.debug.breakpoints import ips_of
 from vmscope.vm.opcodes import Op
 
 FIB = """\
@@ -250,3 +251,16 @@ def test_bad_breakpoint_is_rejected() -> None:
         s.add_breakpoint(line=99)
     with pytest.raises(ValueError):
         s.add_breakpoint(line=1, ip=2)
+
+
+def test_breakpoint_added_after_a_pause_is_honoured() -> None:
+    s = session("let i = 0\nwhile true {\n  i += 1\n}\n")
+    worker = threading.Thread(target=s.continue_)
+    worker.start()
+    time.sleep(0.2)
+    s.pause()
+    worker.join(timeout=5)
+    bp = s.add_breakpoint(line=3)
+    assert s.breakpoint_ips() == set(ips_of(bp, s.code))  # stepping sees it at once
+    snap = s.continue_()
+    assert snap.reason.startswith("breakpoint") and snap.line == 3

@@ -266,6 +266,7 @@ class Session:
             try:
                 self._continue_loop(extra, reason, on_chunk)
             finally:
+                self._pause.clear()
                 self._repatch()
             return self.snapshot()
 
@@ -348,14 +349,18 @@ class Session:
     def _repatch(self) -> None:
         """Rebuild the live code list: counted closures plus breakpoint traps."""
         fresh = list(self.counter.fast)
+        for ip in self._index_breakpoints():
+            fresh[ip] = _trap
+        self.live[:] = fresh
+
+    def _index_breakpoints(self) -> set[int]:
         at: dict[int, list[Breakpoint]] = {}
         for bp in self.breakpoints.values():
             if bp.enabled:
                 for ip in ips_of(bp, self.code):
-                    fresh[ip] = _trap
                     at.setdefault(ip, []).append(bp)
         self._bp_at = at
-        self.live[:] = fresh
+        return set(at)
 
     _patch_breakpoints = _repatch
 
@@ -403,7 +408,9 @@ class Session:
         return list(self.breakpoints.values())
 
     def _sync_traps(self) -> None:
-        if not self._pause.is_set():
+        if self.state is State.RUNNING and self._pause.is_set():
+            self._index_breakpoints()  # a pausing run repatches the code when it stops
+        else:
             self._repatch()
 
     def breakpoint_ips(self) -> set[int]:

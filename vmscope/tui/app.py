@@ -1,0 +1,330 @@
+"""The debugger app: the panes laid out by app.tcss, the keys, and the
+commands on breakpoints, watches and the cursor. Running the session (thread
+workers, progress, pause) is SessionApp's job, in runner.py; the panes only
+ever see Snapshots."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+
+from vmscope.debug.breakpoints import BreakKind, ips_of
+from vmscope.debug.snapshot import Snapshot, State
+from vmscope.errors import VmsError
+from vmscope.lang.values import Limits
+from vmscope.source import Span
+from vmscope.tui.breakpoint_list import BreakpointRow, BreakpointsView
+from vmscope.tui.dialogs import HelpScreen, PromptScreen
+from vmscope.tui.frames import FramesView
+from vmscope.tui.instructions import InstructionsView
+from vmscope.tui.lineview import LineView
+from vmscope.tui.output import OutputView
+from vmscope.tui.palette import DebuggerCommands
+from vmscope.tui.runner import SessionApp
+from vmscope.tui.source import Fault, SourceView
+from vmscope.tui.stack import StackView
+from vmscope.tui.status import StatusLine
+from vmscope.tui.variables import GlobalsView
+from vmscope.tui.watches import WatchesView
+
+TITLES = {
+    "source": "Source", "instructions": "Instructions", "stack": "Stack", "frames": "Frames",
+    "watches": "Watches", "breakpoints": "Breakpoints", "globals": "Globals",
+    "output": "Output",
+}
+
+
+class DebuggerApp(SessionApp):
+    CSS_PATH = "app.tcss"
+    TITLE = "vmscope"
+    COMMANDS = App.COMMANDS | {DebuggerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "step", "Step"),
+        Binding("n", "next", "Next"),
+        Binding("f", "finish", "Finish"),
+        Binding("c", "continue", "Continue"),
+        Binding("p", "pause", "Pause"),
+        Binding("space", "pause", "Pause", show=False),
+        Binding("b", "toggle_breakpoint", "Break"),
+        Binding("t", "run_to_cursor", "To cursor"),
+        Binding("B", "step_back", "Back"),
+        Binding("r", "restart", "Restart"),
+        Binding("w", "add_watch", "Watch"),
+        Binding("W", "add_watchpoint", "Watchpoint", show=False),
+        Binding("h", "hottest", "Hottest", show=False),
+        Binding("m", "toggle_maximize", "Max"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    # ---- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(self.filename, self.level, id="status")
+        with Horizontal(id="top"):
+            yield SourceView(id="source")
+            yield InstructionsView(id="instructions")
+        with Horizontal(id="bottom"):
+            yield StackView(id="stack")
+            yield FramesView(id="frames")
+            with Vertical(id="side"):
+                yield WatchesView(id="watches")
+                yield BreakpointsView(id="breakpoints")
+            with Vertical(id="side2"):
+                yield GlobalsView(id="globals")
+                yield OutputView(id="output")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        for pane, title in TITLES.items():
+            self.query_one(f"#{pane}").border_title = title
+        code = self.program.code if self.program is not None else None
+        self.source.set_source(self.text, code)
+        self.instructions.set_code(code)
+        if self.session is not None:
+            self.show(self.session.snapshot(), follow=True)
+        else:
+            self.show_compile_error()
+        self.source.focus()
+
+    @property
+    def source(self) -> SourceView:
+        return self.query_one(SourceView)
+
+    @property
+    def instructions(self) -> InstructionsView:
+        return self.query_one(InstructionsView)
+
+    # ---- showing snapshots ------------------------------------------------------------
+
+    def show(self, snap: Snapshot, *, follow: bool) -> None:
+        self.snapshot = snap
+        fault = None
+        if snap.state is State.ERROR and snap.error:
+            span = snap.error_span or (snap.instr.span if snap.instr else Span.point(1, 1))
+            message = snap.error.removeprefix(f"{self.filename}:{span.line}:{span.col}: ")
+            fault = Fault(span, message)
+        self.source.update_view(snap, self._line_marks(), fault, follow=follow)
+        self.instructions.update_view(snap, self._break_ips(), follow=follow)
+        self.query_one(StackView).update_view(snap)
+        self.query_one(FramesView).update_view(snap)
+        self.query_one(GlobalsView).update_view(snap)
+        watchpoints = set(self.session.watchpoints) if self.session else set()
+        self.query_one(WatchesView).update_view(snap, watchpoints)
+        self.query_one(OutputView).update_view(snap.output)
+        self.query_one(StatusLine).update_view(snap)
+        self._show_breakpoints()
+        self._subtitles(snap)
+        self.bindings_changed()
+
+    def _subtitles(self, snap: Snapshot) -> None:
+        self.query_one(StackView).border_subtitle = f"depth {len(snap.stack)}"
+        self.query_one(FramesView).border_subtitle = f"{len(snap.frames)}"
+        lines = snap.output.count("\n")
+        self.query_one(OutputView).border_subtitle = f"{lines} lines" if lines else ""
+
+    def show_compile_error(self) -> None:
+        err = self.compile_error
+        assert err is not None
+        span = err.span or Span.point(1, 1)
+        fault = Fault(span, f"{err.kind.value}: {err.message}")
+        self.source.update_view(None, {}, fault, follow=True)
+        self.query_one(StatusLine).update_view(None, err.headline(self.filename))
+        self.instructions.border_subtitle = "not compiled"
+        self.instructions.set_notice(f"Nothing to run: {err.headline(self.filename)}")
+        self.bindings_changed()
+
+    def _line_marks(self) -> dict[int, bool]:
+        """Source lines holding a breakpoint -> whether one there is enabled."""
+        marks: dict[int, bool] = {}
+        if self.session is None:
+            return marks
+        code = self.session.code
+        for bp in self.session.list_breakpoints():
+            if bp.kind is BreakKind.LINE and isinstance(bp.where, int):
+                lines = {bp.where}
+            else:
+                lines = {code.instrs[ip].span.line for ip in ips_of(bp, code)}
+            for line in lines:
+                marks[line] = marks.get(line, False) or bp.enabled
+        return marks
+
+    def _break_ips(self) -> frozenset[int]:
+        if self.session is None:
+            return frozenset()
+        code = self.session.code
+        return frozenset(ip for bp in self.session.list_breakpoints() if bp.enabled
+                         for ip in ips_of(bp, code))
+
+    def _show_breakpoints(self) -> None:
+        rows = []
+        if self.session is not None:
+            for bp in self.session.list_breakpoints():
+                line = bp.where if bp.kind is BreakKind.LINE else None
+                if bp.kind is BreakKind.IP and isinstance(bp.where, int):
+                    line = self.session.code.instrs[bp.where].span.line
+                text = bp.describe().removesuffix(" [disabled]").removeprefix(f"#{bp.id} ")
+                rows.append(BreakpointRow(bp.id, text, bp.enabled, bp.hits,
+                                          line if isinstance(line, int) else None,
+                                          bp.last_error))
+        self.query_one(BreakpointsView).update_view(tuple(rows))
+
+    def breakpoints_changed(self) -> None:
+        self.source.set_marks(self._line_marks())
+        self.instructions.set_breaks(self._break_ips())
+        self._show_breakpoints()
+
+    def show_running(self, snap: Snapshot) -> None:
+        self.query_one(StatusLine).update_view(snap)
+
+    def cursor_target(self) -> tuple[set[int], str] | None:
+        ip = self.instructions.cursor_ip
+        if self.focused is self.instructions and ip is not None:
+            return {ip}, f"ip {ip}"
+        line = self.source.cursor_line
+        stops = self.line_stops(line)
+        if not stops:
+            self.notify(f"no code on line {line}", severity="warning")
+            return None
+        return stops, f"line {line}"
+
+    def action_goto_step(self) -> None:
+        if self.check_action("goto_step", ()):
+            self.push_screen(PromptScreen("Go to step", "Step number (0 is the start):"),
+                             self.goto_step)
+
+    # ---- actions: breakpoints and watches -----------------------------------------------
+
+    def action_toggle_breakpoint(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        ip = self.instructions.cursor_ip
+        try:
+            if self.focused is self.instructions and ip is not None:
+                found = [b for b in session.list_breakpoints()
+                         if b.kind is BreakKind.IP and b.where == ip]
+                for bp in found:
+                    session.remove_breakpoint(bp.id)
+                if not found:
+                    session.add_breakpoint(ip=ip)
+            else:
+                session.toggle_line_breakpoint(self.source.cursor_line)
+        except ValueError:
+            self.notify(f"no code on line {self.source.cursor_line}", severity="warning")
+        self.breakpoints_changed()
+
+    def on_source_view_gutter_clicked(self, event: SourceView.GutterClicked) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.toggle_line_breakpoint(event.line)
+        except ValueError:
+            self.notify(f"no code on line {event.line}", severity="warning")
+        self.breakpoints_changed()
+
+    def on_breakpoints_view_toggled(self, event: BreakpointsView.Toggled) -> None:
+        if self.session is not None:
+            self.session.enable_breakpoint(event.bp_id, event.enabled)
+            self.breakpoints_changed()
+
+    def on_breakpoints_view_removed(self, event: BreakpointsView.Removed) -> None:
+        if self.session is not None:
+            self.session.remove_breakpoint(event.bp_id)
+            self.breakpoints_changed()
+
+    def action_add_watch(self) -> None:
+        self._ask_watch(watchpoint=False)
+
+    def action_add_watchpoint(self) -> None:
+        self._ask_watch(watchpoint=True)
+
+    def _ask_watch(self, *, watchpoint: bool) -> None:
+        if not self.check_action("add_watch", ()):
+            return
+
+        def chosen(expr: str | None) -> None:
+            if expr is None or self.session is None or self.busy:
+                return
+            try:
+                if watchpoint:
+                    self.session.add_watchpoint(expr)
+                else:
+                    self.session.add_watch(expr)
+            except VmsError as err:
+                self.notify(f"{err.kind.value}: {err.message}", severity="error")
+                return
+            self.show(self.session.snapshot(), follow=False)
+
+        kind = "watchpoint" if watchpoint else "watch"
+        hint = ("Stop when this expression's value changes:" if watchpoint
+                else "An expression to show at every stop:")
+        self.push_screen(PromptScreen(f"Add a {kind}", hint, "e.g. n * 2"), chosen)
+
+    def add_watch(self, expr: str, *, watchpoint: bool = False) -> None:
+        """Add a watch without the prompt (scripts, scenes, tests)."""
+        assert self.session is not None and not self.busy
+        if watchpoint:
+            self.session.add_watchpoint(expr)
+        else:
+            self.session.add_watch(expr)
+        self.show(self.session.snapshot(), follow=False)
+
+    def on_watches_view_removed(self, event: WatchesView.Removed) -> None:
+        if self.session is None or self.busy:
+            return
+        if event.watchpoint:
+            self.session.watchpoints.pop(event.expr, None)
+        elif event.expr in self.session.watches:
+            self.session.remove_watch(event.expr)
+        self.show(self.session.snapshot(), follow=False)
+
+    def action_clear_watches(self) -> None:
+        if self.session is not None and not self.busy:
+            self.session.watches.clear()
+            self.session.watchpoints.clear()
+            self.show(self.session.snapshot(), follow=False)
+
+    # ---- actions: looking around ------------------------------------------------------
+
+    def on_instructions_view_selected(self, event: InstructionsView.Selected) -> None:
+        if self.program is not None:
+            self.source.show_line(self.program.code.instrs[event.ip].span.line)
+
+    def on_frames_view_selected(self, event: FramesView.Selected) -> None:
+        self.source.show_line(event.frame.span.line)
+
+    def on_breakpoints_view_selected(self, event: BreakpointsView.Selected) -> None:
+        self.source.show_line(event.line)
+
+    def action_hottest(self) -> None:
+        snap = self.snapshot
+        if snap is None or not any(snap.hits):
+            return
+        ip = max(range(len(snap.hits)), key=snap.hits.__getitem__)
+        self.instructions.show_ip(ip, center=True)
+        self.instructions.focus()
+        if self.program is not None:
+            self.source.show_line(self.program.code.instrs[ip].span.line)
+
+    def action_toggle_maximize(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif isinstance(self.focused, LineView):
+            screen.maximize(self.focused, container=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run_debugger(filename: str, data: bytes, limits: Limits, level: int = 0) -> int:
+    """`vmscope debug FILE` (and plain `vmscope`): run the app until quit."""
+    app = DebuggerApp(filename, data, limits, level=level)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,67 @@
+"""The Frames pane: the guest call stack, innermost first; each frame's row
+(depth, function, line:col) is followed by one row per local. Selecting a
+frame shows its position in the Source pane (post-mortem included)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+
+from vmscope.debug.snapshot import FrameView, Snapshot
+from vmscope.tui.lineview import LineView
+
+
+class FramesView(LineView):
+    DEFAULT_CSS = """
+    FramesView > .frames--name { color: #87afff; text-style: bold; }
+    FramesView > .frames--local { color: #d7d7af; }
+    """
+    COMPONENT_CLASSES = LineView.COMPONENT_CLASSES | {"frames--name", "frames--local"}
+
+    class Selected(Message):
+        """A frame was picked: show its position."""
+
+        def __init__(self, frame: FrameView) -> None:
+            super().__init__()
+            self.frame = frame
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.frames: tuple[FrameView, ...] = ()  # innermost first
+        self.rows: list[tuple[int, int]] = []  # (frame, local index or -1)
+
+    def update_view(self, snapshot: Snapshot | None) -> None:
+        self.frames = tuple(reversed(snapshot.frames)) if snapshot else ()
+        self.rows = [(f, i) for f, frame in enumerate(self.frames)
+                     for i in range(-1, len(frame.locals))]
+        self.cursor = 0
+        self.rows_changed()
+        self.scroll_to(y=0, animate=False, immediate=True, force=True)
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def render_row(self, row: int, width: int) -> Text:
+        index, local = self.rows[row]
+        frame = self.frames[index]
+        text = Text()
+        if local < 0:
+            text.append(f"{len(self.frames) - 1 - index:>3} ", self.dim_style())
+            text.append(frame.function, self.part("frames--name"))
+            text.append(f"  {frame.span.line}:{frame.span.col}", self.dim_style())
+            return text
+        name, value = frame.locals[local]
+        text.append(f"      {name}", self.part("frames--local"))
+        text.append(f" {value.type} ", self.dim_style())
+        text.append(value.text.replace("\n", "\\n"))
+        return text
+
+    def _announce(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.post_message(self.Selected(self.frames[self.rows[row][0]]))
+
+    def on_line_view_row_clicked(self, event: LineView.RowClicked) -> None:
+        self._announce(event.row)
+
+    def on_line_view_cursor_moved(self, event: LineView.CursorMoved) -> None:
+        self._announce(event.row)

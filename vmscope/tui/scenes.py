@@ -1,0 +1,159 @@
+"""Named scenes of the debugger, played headlessly with Pilot: the README's
+screenshots (`vmscope screenshots`) and the golden-SVG tests use them.
+
+Each scene opens the real app on an embedded program with a fake clock (so
+times are stable) and no progress ticks (so nothing depends on how fast the
+machine is), then drives it with the keys a person would press."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import resources
+
+from textual.pilot import Pilot
+
+from vmscope.debug.session import Session
+from vmscope.tui.app import DebuggerApp
+from vmscope.tui.frames import FramesView
+
+FAILING = ("# failing.vms - fails on purpose: a ZeroDivisionError three calls deep, after "
+           "printing part of a report\n") + """\
+fn average(xs: list) -> float {
+  let total = 0
+  for x in xs { total += x }
+  return total / len(xs)
+}
+
+fn summarize(name: str, scores: list) -> str {
+  return name + ": " + str(average(scores))
+}
+
+fn report(groups: list) {
+  for g in groups {
+    print(summarize(g[0], g[1]))
+  }
+}
+
+print("score report")
+report([["alice", [90, 85, 77]], ["bob", [60, 75]], ["carol", []], ["dave", [100]]])
+print("not reached")
+"""
+
+
+def fib_source() -> str:
+    return resources.files("vmscope.samples").joinpath("fib.vms").read_text("utf-8")
+
+
+class FakeClock:
+    """A deterministic nanosecond clock. Every reading advances it by a
+    pseudo-random 40..199 ns (the same sequence on every run); attached to a
+    session, it also keeps up with the instructions run, at `ns_per_step`
+    each, so a continue takes a plausible time too."""
+
+    def __init__(self, seed: int = 12345, ns_per_step: int = 60) -> None:
+        self.now = 0
+        self.state = seed
+        self.ns_per_step = ns_per_step
+        self.work: Callable[[], int] = lambda: 0
+
+    def attach(self, session: Session) -> None:
+        self.work = lambda: session.counter.total()
+
+    def __call__(self) -> int:
+        self.state = (self.state * 1103515245 + 12345) & 0x7FFFFFFF
+        self.now = max(self.now + 40 + (self.state >> 8) % 160, self.work() * self.ns_per_step)
+        return self.now
+
+
+Play = Callable[[DebuggerApp, Pilot[int]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    title: str
+    filename: str
+    source: Callable[[], str]
+    play: Play
+
+    def app(self) -> DebuggerApp:
+        clock = FakeClock()
+        app = DebuggerApp(self.filename, self.source(), clock=clock, tick_seconds=3600.0)
+        if app.session is not None:
+            clock.attach(app.session)
+        return app
+
+
+async def press(app: DebuggerApp, pilot: Pilot[int], *keys: str) -> None:
+    """Press keys one at a time, each run to its stop before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def at_line(app: DebuggerApp, pilot: Pilot[int], line: int, *keys: str) -> None:
+    """Put the Source cursor on `line`, then press keys there."""
+    app.source.focus()
+    app.source.show_line(line, center=True)
+    await pilot.pause()
+    await press(app, pilot, *keys)
+
+
+async def play_stepping(app: DebuggerApp, pilot: Pilot[int]) -> None:
+    # Into fib(20): a breakpoint on `return n` first stops twenty calls deep.
+    await at_line(app, pilot, 31, "t")
+    await at_line(app, pilot, 4, "b", "c")
+    await press(app, pilot, "s")
+
+
+async def play_breakpoint(app: DebuggerApp, pilot: Pilot[int]) -> None:
+    assert app.session is not None
+    app.session.add_breakpoint(line=14, condition="i == 10")
+    app.session.add_breakpoint(line=36, hit_count=3)
+    disabled = app.session.add_breakpoint(line=6)
+    app.session.enable_breakpoint(disabled.id, False)
+    app.breakpoints_changed()
+    for expr in ("i", "a + b", "b - a", "t * 2"):
+        app.add_watch(expr)
+    await press(app, pilot, "c")
+
+
+async def play_error(app: DebuggerApp, pilot: Pilot[int]) -> None:
+    await press(app, pilot, "c")
+    # Post-mortem: in Frames, down to report's frame; Source shows its line.
+    app.query_one(FramesView).focus()
+    await press(app, pilot, *["down"] * 6)
+
+
+async def play_heat(app: DebuggerApp, pilot: Pilot[int]) -> None:
+    await press(app, pilot, "c", "h")
+
+
+SCENES: tuple[Scene, ...] = (
+    Scene("stepping", "stepping inside fib, twenty calls deep", "fib.vms", fib_source,
+          play_stepping),
+    Scene("breakpoint", "a conditional breakpoint hit, with watches", "fib.vms", fib_source,
+          play_breakpoint),
+    Scene("error", "a runtime error, post-mortem", "failing.vms", lambda: FAILING, play_error),
+    Scene("heat", "hot instructions after a continue", "fib.vms", fib_source, play_heat),
+)
+
+
+def scene_named(name: str) -> Scene:
+    for scene in SCENES:
+        if scene.name == name:
+            return scene
+    raise KeyError(f"no scene {name!r} (scenes: {', '.join(s.name for s in SCENES)})")
+
+
+async def render(scene: Scene, size: tuple[int, int] = (120, 40)) -> str:
+    """Play `scene` in a terminal of `size` and return the screen as SVG."""
+    app = scene.app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await scene.play(app, pilot)
+        await pilot.pause()
+        svg = app.export_screenshot(title=f"vmscope · {scene.title}")
+    return svg
