@@ -52,20 +52,26 @@ def make_for_range_init(ip: int, k: int, nargs: int, nxt: int) -> Closure:
     return op_for_range_init
 
 
-def make_for_range_next(ip: int, offset: int, var: int, nxt: int) -> Closure:
-    """Bind the next value to `var`, or leave the loop (jump by `offset`)."""
+def _range_step(more: int, done: int, var: int, nxt: int) -> Closure:
+    """Bind the next value of a range to `var` and go on by `more`, or leave
+    by `done` when the range is spent."""
 
-    def op_for_range_next(vm: VM) -> int:
+    def op_for_range(vm: VM) -> int:
         s = vm.slots
         i = s[nxt]
         step = s[nxt + 2]
         if (i < s[nxt + 1]) if step > 0 else (i > s[nxt + 1]):
             s[var] = i
             s[nxt] = i + step
-            return 1
-        return offset
+            return more
+        return done
 
-    return op_for_range_next
+    return op_for_range
+
+
+def make_for_range_next(ip: int, offset: int, var: int, nxt: int) -> Closure:
+    """Loop head: the next value, or jump out by `offset`."""
+    return _named(_range_step(1, offset, var, nxt), "op_for_range_next")
 
 
 def make_for_iter_init(ip: int, k: int, seq: int) -> Closure:
@@ -81,46 +87,36 @@ def make_for_iter_init(ip: int, k: int, seq: int) -> Closure:
     return op_for_iter_init
 
 
-def make_for_iter_next(ip: int, offset: int, var: int, seq: int) -> Closure:
-    def op_for_iter_next(vm: VM) -> int:
+def _iter_step(more: int, done: int, var: int, seq: int) -> Closure:
+    def op_for_iter(vm: VM) -> int:
         s = vm.slots
         items = s[seq]
         i = s[seq + 1]
         if i < len(items):
             s[var] = items[i]
             s[seq + 1] = i + 1
-            return 1
-        return offset
+            return more
+        return done
 
-    return op_for_iter_next
+    return op_for_iter
+
+
+def _named(fn: Closure, name: str) -> Closure:
+    """Name a shared-body closure after its opcode (code object too, for samplers)."""
+    fn.__code__ = fn.__code__.replace(co_name=name, co_qualname=name)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def make_for_iter_next(ip: int, offset: int, var: int, seq: int) -> Closure:
+    return _named(_iter_step(1, offset, var, seq), "op_for_iter_next")
 
 
 def make_for_range_loop(ip: int, offset: int, var: int, nxt: int) -> Closure:
-    """Rotated loop test: bind the next value and jump back to the body's top
-    (`offset` < 0), or fall through when the range is done."""
-
-    def op_for_range_loop(vm: VM) -> int:
-        s = vm.slots
-        i = s[nxt]
-        step = s[nxt + 2]
-        if (i < s[nxt + 1]) if step > 0 else (i > s[nxt + 1]):
-            s[var] = i
-            s[nxt] = i + step
-            return offset
-        return 1
-
-    return op_for_range_loop
+    """Rotated loop test (-O1+): bind the next value and jump back to the
+    body's top (`offset` < 0), or fall through when the range is spent."""
+    return _named(_range_step(offset, 1, var, nxt), "op_for_range_loop")
 
 
 def make_for_iter_loop(ip: int, offset: int, var: int, seq: int) -> Closure:
-    def op_for_iter_loop(vm: VM) -> int:
-        s = vm.slots
-        items = s[seq]
-        i = s[seq + 1]
-        if i < len(items):
-            s[var] = items[i]
-            s[seq + 1] = i + 1
-            return offset
-        return 1
-
-    return op_for_iter_loop
+    return _named(_iter_step(offset, 1, var, seq), "op_for_iter_loop")

@@ -138,22 +138,10 @@ def _bindings(fn: n.Function) -> Iterator[tuple[n.Expr, n.Expr | None, n.TypeNam
 def _calls_in(e: n.Expr) -> Iterator[int]:
     if isinstance(e, n.CallFn):
         yield e.index
-    for child in _children(e):
+    for child in n.children(e):
         yield from _calls_in(child)
 
 
-def _children(e: n.Expr) -> tuple[n.Expr, ...]:
-    if isinstance(e, n.Binary | n.And | n.Or):
-        return (e.left, e.right)
-    if isinstance(e, n.Not | n.Neg):
-        return (e.operand,)
-    if isinstance(e, n.Index):
-        return (e.obj, e.index)
-    if isinstance(e, n.ListLit):
-        return e.items
-    if isinstance(e, n.CallFn | n.CallBuiltin):
-        return e.args
-    return ()
 
 
 def _stmt_exprs(s: n.Stmt) -> Iterator[n.Expr]:

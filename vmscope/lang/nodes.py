@@ -153,6 +153,21 @@ Expr = (Const | ListLit | Name | Local | Global | Neg | Not | Binary | And | Or 
         | CallFn | CallBuiltin)
 Var = Name | Local | Global
 
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    """An expression's operands, in evaluation order."""
+    if isinstance(e, Binary | And | Or):
+        return (e.left, e.right)
+    if isinstance(e, Not | Neg):
+        return (e.operand,)
+    if isinstance(e, Index):
+        return (e.obj, e.index)
+    if isinstance(e, ListLit):
+        return e.items
+    if isinstance(e, Call | CallFn | CallBuiltin):
+        return e.args
+    return ()
+
 # ---- statements --------------------------------------------------------------------------
 
 

@@ -45,18 +45,6 @@ def _discard(text: str) -> None:
     pass
 
 
-def _children(e: n.Expr) -> tuple[n.Expr, ...]:
-    if isinstance(e, n.Binary | n.And | n.Or):
-        return (e.left, e.right)
-    if isinstance(e, n.Not | n.Neg):
-        return (e.operand,)
-    if isinstance(e, n.Index):
-        return (e.obj, e.index)
-    if isinstance(e, n.ListLit):
-        return e.items
-    if isinstance(e, n.CallBuiltin | n.CallFn):
-        return e.args
-    return ()
 
 
 def tree_depth(e: n.Expr) -> int:
@@ -66,7 +54,7 @@ def tree_depth(e: n.Expr) -> int:
     while todo:
         node, depth = todo.pop()
         deepest = max(deepest, depth)
-        todo.extend((kid, depth + 1) for kid in _children(node))
+        todo.extend((kid, depth + 1) for kid in n.children(node))
     return deepest
 
 

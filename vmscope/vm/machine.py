@@ -56,8 +56,9 @@ class VM:
 
     # ---- loops ----------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """The fast loop. On any exit `self.ip` is the ip that stopped it."""
+    def run(self) -> Stop:
+        """The fast loop. On any exit `self.ip` is the ip that stopped it: the
+        halt, a debugger's trap (not yet run), or the instruction that failed."""
         code = self.code
         ip = self.ip
         try:
@@ -65,6 +66,10 @@ class VM:
                 ip += code[ip](self)
         except Halt:
             self.ip = ip
+            return Stop.HALT
+        except Trap:
+            self.ip = ip
+            return Stop.TRAP
         except BaseException as exc:
             self.ip = ip
             raise self.fault(exc) from None
