@@ -43,7 +43,8 @@ def register(sub: Any) -> None:
     shots.add_argument("--size", default="120x40", metavar="WxH",
                        help="terminal size in cells (default 120x40)")
     shots.add_argument("--scene", action="append", default=[], metavar="NAME",
-                       help="only this scene (repeatable): stepping, breakpoint, error, heat")
+                       help="only this scene (repeatable): stepping, breakpoint, error, heat, "
+                            "profile")
     shots.set_defaults(handler=cmd_screenshots)
 
     from vmscope.bench.command import register as register_bench

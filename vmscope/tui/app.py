@@ -24,7 +24,8 @@ from vmscope.tui.instructions import InstructionsView
 from vmscope.tui.lineview import LineView
 from vmscope.tui.output import OutputView
 from vmscope.tui.palette import DebuggerCommands
-from vmscope.tui.runner import SessionApp
+from vmscope.tui.profile_view import ProfileHeat
+from vmscope.tui.profiling import ProfilingApp
 from vmscope.tui.source import Fault, SourceView
 from vmscope.tui.stack import StackView
 from vmscope.tui.status import StatusLine
@@ -38,7 +39,7 @@ TITLES = {
 }
 
 
-class DebuggerApp(SessionApp):
+class DebuggerApp(ProfilingApp):
     CSS_PATH = "app.tcss"
     TITLE = "vmscope"
     COMMANDS = App.COMMANDS | {DebuggerCommands}
@@ -56,7 +57,8 @@ class DebuggerApp(SessionApp):
         Binding("w", "add_watch", "Watch"),
         Binding("W", "add_watchpoint", "Watchpoint", show=False),
         Binding("h", "hottest", "Hottest", show=False),
-        Binding("m", "toggle_maximize", "Max"),
+        Binding("P", "profile", "Prof", tooltip="Profile the program"),
+        Binding("m", "toggle_maximize", "Max", show=False),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -310,6 +312,11 @@ class DebuggerApp(SessionApp):
         self.instructions.focus()
         if self.program is not None:
             self.source.show_line(self.program.code.instrs[ip].span.line)
+
+    def show_profile_heat(self, heat: ProfileHeat | None) -> None:
+        super().show_profile_heat(heat)
+        self.instructions.set_profile_heat(heat)
+        self.source.set_profile_heat(heat)
 
     def action_toggle_maximize(self) -> None:
         screen = self.screen

@@ -25,6 +25,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("r", "restart the program"),
     ("w / W", "add a watch / a watchpoint (stops when its value changes)"),
     ("h", "select the hottest instruction"),
+    ("P", "profile: run the program under the profiler (sample mode with exact counts) "
+          "in the background, then the Profile view: tables by opcode, instruction, line "
+          "and loop (1-4; s / r or a header click sorts); escape or P returns"),
     ("m", "maximise the focused pane (again, or escape, to restore)"),
     ("tab / shift+tab", "move between panes; arrows, page keys move the cursor"),
     ("e / x", "in Breakpoints: enable-disable / remove; x in Watches: remove"),
@@ -37,7 +40,10 @@ MOUSE = (
     "Click a line number in the Source gutter to toggle a breakpoint; click an "
     "instruction or a frame to select it. Heat (the gutter spark, the bar in "
     "Instructions) is each line's or instruction's share of executed steps; "
-    "rows share a tint with their source line."
+    "rows share a tint with their source line. After a profile (P), the hits, "
+    "time% and heat columns of Instructions and the Source spark show that profile "
+    "instead: exact hits and each one's share of the sampled time (of the hits in "
+    "count mode); \"Clear profile heat\" in ctrl+p goes back to stepping heat."
 )
 
 

@@ -3,12 +3,17 @@ line:col, opcode, operands, hits, time, a heat bar), one header row per
 function. Rows are tinted by source line, as Compiler Explorer does, with
 the same tint as the line number in the Source gutter. The current ip is
 marked `→`, the target of the current jump `»`, breakpoints `●`; the
-listing follows the ip."""
+listing follows the ip.
+
+After a profile (`P`), the hits, time and heat columns show that profile
+instead of the stepping counters: its exact hits, each instruction's share
+of the profile's attributed time (`time%`), and a heat bar of that share."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Set
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.message import Message
@@ -18,6 +23,9 @@ from vmscope.tui import style as st
 from vmscope.tui.lineview import LineView
 from vmscope.vm.disasm import jump_targets, operand_text
 from vmscope.vm.program import CompiledCode
+
+if TYPE_CHECKING:
+    from vmscope.tui.profile_view import ProfileHeat
 
 BAR = 5
 HITS = 6
@@ -48,6 +56,7 @@ class InstructionsView(LineView):
         self.snapshot: Snapshot | None = None
         self.breaks: Set[int] = frozenset()
         self.top_hits = 0
+        self.heat: ProfileHeat | None = None  # the last profile's, when there is one
         self.notice: list[str] = []  # shown instead of code (a compile error)
         self.op_width = 8
         self.arg_width = 12
@@ -80,6 +89,11 @@ class InstructionsView(LineView):
         self.refresh()
         if follow and snapshot is not None and self.code is not None:
             self.show_ip(snapshot.ip)
+
+    def set_profile_heat(self, heat: ProfileHeat | None) -> None:
+        self.heat = heat
+        self.border_subtitle = f"heat: profile {heat.label}s ({heat.mode})" if heat else ""
+        self.refresh()
 
     def set_breaks(self, breaks: Set[int]) -> None:
         self.breaks = breaks
@@ -120,7 +134,7 @@ class InstructionsView(LineView):
         args, time_fits = self._columns(width)
         text = (f"  {'ip':>{self.ip_width}} {'line':<{self.pos_width}} "
                 f"{'opcode':<{self.op_width}} {'operands':<{args}} {'hits':>{HITS}}"
-                + (f" {'time':>{TIME}}" if time_fits else "") + " heat")
+                + (f" {self._time_label():>{TIME}}" if time_fits else "") + " heat")
         return Text(text)
 
     def render_row(self, row: int, width: int) -> Text:
@@ -154,16 +168,28 @@ class InstructionsView(LineView):
         op_style = f"bold {st.TARGET_COLOUR}" if ip == jump_to else "bold"
         text.append(f"{st.cut(instr.op.value, self.op_width):<{self.op_width}}", op_style)
         text.append(f" {st.cut(operand_text(instr), args):<{args}} ")
-        hits = snap.hits[ip] if snap is not None and ip < len(snap.hits) else 0
+        heat = self.heat
+        if heat is not None and ip < len(heat.hits):
+            hits, share = heat.hits[ip], heat.share[ip]
+            frac = share / heat.top if heat.top else 0.0
+        else:
+            hits = snap.hits[ip] if snap is not None and ip < len(snap.hits) else 0
+            frac = hits / self.top_hits if self.top_hits else 0.0
         text.append(f"{st.format_count(hits) if hits else '':>{HITS}}")
-        if time_fits:
+        if time_fits and heat is not None:
+            cell = f"{share * 100:.1f}%" if share else ""
+            text.append(f" {cell:>{TIME}}", st.heat_colour(frac) if share else "")
+        elif time_fits:
             ns = snap.times_ns[ip] if snap is not None and ip < len(snap.times_ns) else 0
             text.append(f" {st.format_ns(ns):>{TIME}}", "#afafaf")
         text.append(" ")
-        text.append_text(st.heat_bar(hits / self.top_hits if self.top_hits else 0.0, BAR))
+        text.append_text(st.heat_bar(frac, BAR))
         if current:
             text.stylize(f"on {st.CURRENT_BG}")
         return text
+
+    def _time_label(self) -> str:
+        return "time" if self.heat is None else f"{self.heat.label}%"
 
     def on_line_view_cursor_moved(self, event: LineView.CursorMoved) -> None:
         ip = self.cursor_ip

@@ -24,6 +24,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Add watchpoint…", "W: stop when an expression's value changes", "add_watchpoint"),
     ("Clear watches", "remove every watch and watchpoint", "clear_watches"),
     ("Hottest instruction", "h: select the most executed instruction", "hottest"),
+    ("Profile the program", "P: run it under the profiler (sample + exact counts) and show "
+     "the Profile view", "profile"),
+    ("Clear profile heat", "Instructions and Source show stepping heat again",
+     "clear_profile"),
     ("Maximise pane", "m: the focused pane fills the screen (again to restore)",
      "toggle_maximize"),
     ("Help", "? / F1: keys and mouse", "help"),

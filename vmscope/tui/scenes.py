@@ -14,6 +14,9 @@ from importlib import resources
 from textual.pilot import Pilot
 
 from vmscope.debug.session import Session
+from vmscope.lang.values import Limits
+from vmscope.profiler.collect import Options
+from vmscope.profiler.model import Calibration
 from vmscope.tui.app import DebuggerApp
 from vmscope.tui.frames import FramesView
 
@@ -66,6 +69,19 @@ class FakeClock:
         return self.now
 
 
+# The profile scene's calibration: fixed, so no number depends on the machine.
+SCENE_CALIBRATION = Calibration(dispatch_ns=50.0, dispatch_spread_ns=2.0, timer_ns=40.0,
+                                timer_spread_ns=3.0, count_ns=80.0, clock_resolution_ns=1.0)
+
+
+def scene_profile_options(limits: Limits) -> Options:
+    """`P` in a scene: timed mode on a FakeClock of its own (each instruction
+    then "takes" a pseudo-random 0..159 ns beyond the calibrated timer), so
+    the Profile view's numbers are the same on every machine."""
+    return Options(mode="timed", clock=FakeClock(seed=2024), calibration=SCENE_CALIBRATION,
+                   reference=False, limits=limits)
+
+
 Play = Callable[[DebuggerApp, Pilot[int]], Awaitable[None]]
 
 
@@ -79,7 +95,8 @@ class Scene:
 
     def app(self) -> DebuggerApp:
         clock = FakeClock()
-        app = DebuggerApp(self.filename, self.source(), clock=clock, tick_seconds=3600.0)
+        app = DebuggerApp(self.filename, self.source(), clock=clock, tick_seconds=3600.0,
+                          profile_options=scene_profile_options, profile_poll=None)
         if app.session is not None:
             clock.attach(app.session)
         return app
@@ -131,6 +148,10 @@ async def play_heat(app: DebuggerApp, pilot: Pilot[int]) -> None:
     await press(app, pilot, "c", "h")
 
 
+async def play_profile(app: DebuggerApp, pilot: Pilot[int]) -> None:
+    await press(app, pilot, "P")
+
+
 SCENES: tuple[Scene, ...] = (
     Scene("stepping", "stepping inside fib, twenty calls deep", "fib.vms", fib_source,
           play_stepping),
@@ -138,6 +159,8 @@ SCENES: tuple[Scene, ...] = (
           play_breakpoint),
     Scene("error", "a runtime error, post-mortem", "failing.vms", lambda: FAILING, play_error),
     Scene("heat", "hot instructions after a continue", "fib.vms", fib_source, play_heat),
+    Scene("profile", "the Profile view after P (timed mode, a fake clock)", "fib.vms",
+          fib_source, play_profile),
 )
 
 

@@ -2,13 +2,17 @@
 lexer, the current statement and instruction span highlighted, and a gutter
 with breakpoint markers, a heat spark per line, the line number tinted like
 the line's instructions, and the current-line arrow. An error (compile time
-or run time) is marked on its line, with a caret row under it."""
+or run time) is marked on its line, with a caret row under it.
+
+After a profile (`P`), the heat spark is the line's share of that profile's
+time (of its hits in count mode) instead of its share of executed steps."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.syntax import PygmentsSyntaxTheme
@@ -21,6 +25,9 @@ from vmscope.source import Span
 from vmscope.tui import style as st
 from vmscope.tui.lineview import LineView
 from vmscope.vm.program import CompiledCode
+
+if TYPE_CHECKING:
+    from vmscope.tui.profile_view import ProfileHeat
 
 THEME = "monokai"
 CODE, CARET, MESSAGE = 0, 1, 2  # the kinds of row
@@ -89,6 +96,7 @@ class SourceView(LineView):
         self.marks: Mapping[int, bool] = {}
         self.fault: Fault | None = None
         self.heat: dict[int, float] = {}
+        self.profile_heat: ProfileHeat | None = None
         self._width = 0
 
     # ---- data -------------------------------------------------------------------------
@@ -117,6 +125,12 @@ class SourceView(LineView):
             if line:
                 self.show_line(line)
 
+    def set_profile_heat(self, heat: ProfileHeat | None) -> None:
+        self.profile_heat = heat
+        self.border_subtitle = f"heat: profile {heat.label}s" if heat else ""
+        self.heat = self._heat(self.snapshot)
+        self.refresh()
+
     def set_marks(self, marks: Mapping[int, bool]) -> None:
         self.marks = marks
         self.refresh()
@@ -130,6 +144,10 @@ class SourceView(LineView):
         self.rows = rows
 
     def _heat(self, snapshot: Snapshot | None) -> dict[int, float]:
+        profile = self.profile_heat
+        if profile is not None:
+            top = profile.top_line
+            return {line: s / top for line, s in profile.line_share.items()} if top else {}
         if snapshot is None or not snapshot.hits:
             return {}
         per_line: dict[int, int] = {}
