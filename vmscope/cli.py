@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from vmscope.errors import CompileError, GuestError, InternalError
 from vmscope.lang.values import Limits
+
+if TYPE_CHECKING:
+    from vmscope.api import Program
 
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE = 0, 1, 2
 
@@ -102,7 +105,7 @@ def report(err: GuestError | CompileError, filename: str) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
-def compile_file(path: str, level: int = 0):  # type: ignore[no-untyped-def]
+def compile_file(path: str, level: int = 0) -> Program:
     """Read and compile FILE; compile errors are reported and raise SystemExit(2)."""
     from vmscope.api import compile_source
 
