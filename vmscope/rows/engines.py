@@ -75,6 +75,12 @@ def _check_widths(rx: RowExpr, rows: Sequence[Row]) -> None:
                          f"has {width} columns")
 
 
+def _batch_start(rx: RowExpr, rows: Sequence[Row], out: list[Value] | None) -> list[Value]:
+    """Check the batch's widths; the list results go to."""
+    _check_widths(rx, rows)
+    return [] if out is None else out
+
+
 class ClosureRows:
     """The closure VM over rows: one VM for the runner's lifetime."""
 
@@ -82,9 +88,9 @@ class ClosureRows:
                  write: Callable[[str], Any] | None = None) -> None:
         self.rx = rx
         _prepare(rx, limits)  # first: compiling recurses over the expression too
-        if limits.max_steps is not None and rx.level > 1:
-            rx.level = 1  # a step budget needs one instruction per row at least
-        self.row_code = rx.code
+        # A step budget needs at least one instruction per row (not -O2's batch).
+        level = min(rx.level, 1) if limits.max_steps is not None else rx.level
+        self.row_code = rx.code_at(level)
         self.budget = limits.max_steps
         self.vm = VM(self.row_code.code, write or _discard, limits)
 
@@ -95,11 +101,9 @@ class ClosureRows:
 
     def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
                       ) -> list[Value]:
-        if out is None:
-            out = []
+        out = _batch_start(self.rx, rows, out)
         if not rows:
             return out
-        _check_widths(self.rx, rows)
         vm = self.vm
         it: Iterator[Any] = iter(rows)
         vm.globals = next(it)  # a row is read by index, as the globals table is
@@ -139,11 +143,9 @@ class AstRows:
 
     def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
                       ) -> list[Value]:
-        if out is None:
-            out = []
+        out = _batch_start(self.rx, rows, out)
         if not rows:
             return out
-        _check_widths(self.rx, rows)
         interp = self.interp
         expr = self.rx.expr
         ev = interp.ev[expr.__class__]

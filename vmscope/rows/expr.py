@@ -68,9 +68,12 @@ class RowExpr:
 
     @property
     def code(self) -> RowCode:
-        code = self._code.get(self.level)
+        return self.code_at(self.level)
+
+    def code_at(self, level: int) -> RowCode:
+        code = self._code.get(level)
         if code is None:
-            code = self._code[self.level] = _compile_closure(self, self.level)
+            code = self._code[level] = _compile_closure(self, level)
         return code
 
     def __repr__(self) -> str:
