@@ -77,10 +77,19 @@ class LoopState:
 
 
 def sample_loop(vm: VM) -> None:
-    """Sampling needs no loop of its own: the sampler reads `ip` from the VM's
-    fast loop. Inside a closure `ip` is still the running instruction (the
-    `+=` comes after the call returns); between closures, the next one."""
-    vm.run()
+    """The fast loop itself: the sampler reads `ip` from this frame. Inside a
+    closure `ip` is still the running instruction (the `+=` comes after the
+    call returns); between closures it is the one about to be dispatched."""
+    code = vm.code
+    ip = vm.ip
+    try:
+        while True:
+            ip += code[ip](vm)
+    except Halt:
+        vm.ip = ip
+    except BaseException as exc:
+        vm.ip = ip
+        raise vm.fault(exc) from None
 
 
 def count_loop(vm: VM, st: LoopState) -> None:
@@ -161,4 +170,4 @@ def timed_loop(vm: VM, st: LoopState, clock: Clock, clip: int = CLIP_NS) -> None
         raise vm.fault(exc) from None
 
 
-LOOP_CODES: frozenset[Any] = frozenset({VM.run.__code__, count_loop.__code__})
+LOOP_CODES: frozenset[Any] = frozenset({sample_loop.__code__, count_loop.__code__})
