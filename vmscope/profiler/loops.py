@@ -77,13 +77,12 @@ class LoopState:
 
 
 def sample_loop(vm: VM) -> None:
-    """The fast loop itself: the sampler reads `ip` from this frame. Inside a
-    closure `ip` is still the running instruction (the `+=` comes after the
-    call returns); between closures it is the one about to be dispatched."""
     code = vm.code
     ip = vm.ip
+    last = ip
     try:
         while True:
+            last = ip  # noqa: F841
             ip += code[ip](vm)
     except Halt:
         vm.ip = ip

@@ -93,8 +93,7 @@ class Sampler:
                         loop = loop.f_back
                     last_loop[0] = loop
             local = loop.f_locals if loop is not None else None
-            # count_loop keeps `last` (the instruction dispatched); sample_loop only `ip`.
-            ip = local.get("last", local.get("ip")) if local is not None else None
+            ip = local.get("last") if local is not None else None
             vm = local.get("vm") if local is not None else None
             if ip is None or vm is None:  # outside the loop, or at its very start
                 me.lost += 1
