@@ -11,6 +11,7 @@ deoptimisation (vm.deopts[ip]) before falling back to the generic operator."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -106,6 +107,7 @@ _NAMESPACE: dict[str, Any] = {
     "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
     "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
     "h_depth": h_depth, "_sqrt": math.sqrt, "OverflowError": OverflowError, "Halt": Halt,
+    "chain": itertools.chain,
 }
 
 

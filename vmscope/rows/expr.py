@@ -167,11 +167,10 @@ def _row_loop(rx: RowExpr, compiler: Compiler) -> RowCode:
     value, _ = gen.expr(rx.expr)
     gen.uses_globals = False  # `g` is the row, rebound by the loop below
     rows, append = gen.cap(ROWS_SLOT), gen.cap(APPEND_SLOT)
-    body = [f"    it = s[{rows}]", f"    append = s[{append}]", "    g = vm.globals",
-            "    while True:",
+    # The first row is already in vm.globals; the rest come from the iterator.
+    body = [f"    append = s[{append}]", f"    for g in chain((vm.globals,), s[{rows}]):",
             *("    " + line for line in gen.lines),
-            f"        append({value})", "        g = next(it, None)", "        if g is None:",
-            "            raise Halt", "        vm.globals = g"]
+            f"        append({value})", "    raise Halt"]
     gen.lines = body
     gen.depth = 0
     factory, args, _ = gen.build("rows", tail=[])
