@@ -13,53 +13,19 @@ call-free expression or simple statement a single generated instruction."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
-from vmscope.compiler.codegen import Gen, SlotRef
-from vmscope.compiler.infer import Types, binary_type, infer
-from vmscope.compiler.unparse import unparse, unparse_stmt
+from vmscope.compiler.fusion import LEAVES, Fusion
+from vmscope.compiler.infer import infer
+from vmscope.compiler.unparse import unparse
 from vmscope.lang import nodes as n
 from vmscope.lang.values import display
 from vmscope.vm.opcodes import Op
-from vmscope.vm.program import Closure, CompiledCode, FunctionInfo
+from vmscope.vm.program import CompiledCode, FunctionInfo
 
 LEVELS = (0, 1, 2)
-_LEAVES = (n.Const, n.Local, n.Global)
-
-
-def _logic_depth(e: n.Expr) -> int:
-    """How deeply and/or nest on their right: each level indents generated code."""
-    if isinstance(e, n.And | n.Or):
-        return max(_logic_depth(e.left), 1 + _logic_depth(e.right))
-    if isinstance(e, n.Binary | n.Index):
-        left, right = (e.left, e.right) if isinstance(e, n.Binary) else (e.obj, e.index)
-        return max(_logic_depth(left), _logic_depth(right))
-    if isinstance(e, n.Not | n.Neg):
-        return _logic_depth(e.operand)
-    if isinstance(e, n.ListLit | n.CallBuiltin):
-        items = e.items if isinstance(e, n.ListLit) else e.args
-        return max((_logic_depth(i) for i in items), default=0)
-    return 0
-
-
-MAX_LOGIC_DEPTH = 30  # Python allows 100 indentation levels in one function
-
-
-def _has_call(e: n.Expr) -> bool:
-    if isinstance(e, n.CallFn):
-        return True
-    if isinstance(e, n.Binary | n.And | n.Or):
-        return _has_call(e.left) or _has_call(e.right)
-    if isinstance(e, n.Not | n.Neg):
-        return _has_call(e.operand)
-    if isinstance(e, n.Index):
-        return _has_call(e.obj) or _has_call(e.index)
-    if isinstance(e, n.ListLit | n.CallBuiltin):
-        return any(_has_call(a) for a in (e.items if isinstance(e, n.ListLit) else e.args))
-    return False
-
 
 @dataclass
 class _Loop:
@@ -67,13 +33,13 @@ class _Loop:
     end: Label
 
 
-class Compiler:
+class Compiler(Fusion):
     def __init__(self, program: n.ResolvedProgram, level: int = 0) -> None:
         if level not in LEVELS:
             raise ValueError(f"no optimisation level {level}")
         self.program = program
         self.level = level
-        self.types: Types | None = infer(program) if level else None
+        self.types = infer(program) if level else None
         self.fn_index = -1  # the resolver's index of the function being compiled
         self.set_globals: set[int] = set()  # globals certainly assigned at this point
         self._fusable: dict[n.Expr, bool] = {}  # nodes hash by identity
@@ -251,118 +217,6 @@ class Compiler:
 
     # ---- fusion (-O1, -O2) ----------------------------------------------------------------
 
-    def gen(self) -> Gen:
-        assert self.types is not None
-        return Gen(self.types, self.fn_index, len(self.asm.code), self.set_globals)
-
-    def fusable(self, e: n.Expr) -> bool:
-        """Can `e` be computed by one generated instruction at this level?"""
-        known = self._fusable.get(e)
-        if known is None:
-            known = self._fusable[e] = self._is_fusable(e)
-        return known
-
-    def _is_fusable(self, e: n.Expr) -> bool:
-        if _has_call(e) or _logic_depth(e) > MAX_LOGIC_DEPTH:
-            return False
-        if self.level >= 2:
-            return True
-        if isinstance(e, _LEAVES):
-            return True
-        if isinstance(e, n.Binary | n.And | n.Or):
-            return isinstance(e.left, _LEAVES) and isinstance(e.right, _LEAVES)
-        if isinstance(e, n.Not | n.Neg):
-            return isinstance(e.operand, _LEAVES)
-        if isinstance(e, n.Index):
-            return isinstance(e.obj, _LEAVES) and isinstance(e.index, _LEAVES)
-        if isinstance(e, n.CallBuiltin | n.ListLit):
-            return all(isinstance(a, _LEAVES) for a in
-                       (e.args if isinstance(e, n.CallBuiltin) else e.items))
-        return False
-
-    def fusable_stmt(self, s: n.Stmt) -> bool:
-        if isinstance(s, n.Let | n.Assign):
-            return self.fusable(s.value)
-        if isinstance(s, n.ExprStmt):
-            return not isinstance(s.expr, _LEAVES) and self.fusable(s.expr)
-        if isinstance(s, n.IndexAssign):
-            parts = (s.obj, s.index, s.value)
-            if self.level >= 2:
-                return not any(_has_call(p) for p in parts)
-            return all(isinstance(p, _LEAVES) for p in parts)
-        return False
-
-    def fused_stmt(self, s: n.Stmt, shown: n.Stmt | None = None, pops: int = 0) -> None:
-        gen = self.gen()
-        gen.statement(s)
-        factory, args, family = gen.build("stmt")
-        span = s.op_span if isinstance(s, n.Assign) else s.span
-        self.asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=span,
-                      argrepr=unparse_stmt(shown or s), shape=family, pops=pops)
-
-    def store_after_call(self, s: n.Stmt) -> bool:
-        """`x = e` / `x op= e` where e calls a function: e's calls run first
-        (into slots), then one instruction finishes e, operates and stores."""
-        if not isinstance(s, n.Let | n.Assign):
-            return False
-        target = s.target
-        if isinstance(s, n.Assign) and s.op is not None and isinstance(target, n.Global):
-            # x is read before e runs: only safe to read later if e cannot change it.
-            assert self.types is not None
-            if target.index not in self.set_globals or \
-                    self.types.calls_may_write(s.value, target.index):
-                return False
-        value = s.value
-        if isinstance(value, n.Binary):
-            left, right = self.operands((value.left, value.right))
-            new_value: n.Expr | SlotRef = n.Binary(value.op, left, right,  # type: ignore[arg-type]
-                                                   value.span)
-            pops = sum(isinstance(o, SlotRef) for o in (left, right))
-        else:
-            assert self.types is not None
-            self.expr(value)
-            new_value, pops = SlotRef(self.asm.top, self.types.of(self.fn_index, value)), 1
-        self.fused_stmt(replace(s, value=new_value), shown=s, pops=pops)  # type: ignore[arg-type]
-        return True
-
-    def operands(self, exprs: tuple[n.Expr, ...]) -> list[n.Expr | SlotRef]:
-        """Operands for a fused consumer: the ones up to the last that calls a
-        function are computed into slots first (keeping left-to-right order);
-        the rest are computed inside the consumer. A constant or local before a
-        call may stay inside too (no call can change it), and so may a global
-        that is certainly set (reading it cannot fail) and that none of the
-        later calls can assign."""
-        assert self.types is not None
-        last_call = max((i for i, x in enumerate(exprs) if not self.fusable(x)), default=-1)
-        out: list[n.Expr | SlotRef] = []
-        for i, x in enumerate(exprs):
-            later = exprs[i + 1:last_call + 1]
-            if i > last_call or isinstance(x, n.Const | n.Local) or (
-                    isinstance(x, n.Global) and x.index in self.set_globals and not any(
-                        self.types.calls_may_write(y, x.index) for y in later)):
-                out.append(x)
-            else:
-                self.expr(x)
-                out.append(SlotRef(self.asm.top, self.types.of(self.fn_index, x)))
-        return out
-
-    def fused_expr(self, e: n.Expr, operands: list[n.Expr | SlotRef] | None = None) -> None:
-        """One instruction computing `e` into the next slot. With `operands`, e
-        is a Binary whose operands are those (some already in slots)."""
-        asm = self.asm
-        gen = self.gen()
-        pops = sum(isinstance(o, SlotRef) for o in operands or ())
-        dest = asm.next_slot - pops
-        if operands:
-            assert isinstance(e, n.Binary)
-            (a, ta), (b, tb) = (gen.expr(o) for o in operands)
-            value = gen.binop(e.op, a, ta, b, tb, e.span)
-        else:
-            value, _ = gen.expr(e)
-        factory, args, family = gen.build("expr", result=value, dest=dest)
-        asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
-                 argrepr=unparse(e), pops=pops, pushes=1, shape=family)
-
     def loop_body(self, body: n.Block, top: Label, end: Label) -> None:
         self.loops.append(_Loop(top, end))
         self.block(body)
@@ -455,7 +309,7 @@ class Compiler:
 
     def expr(self, e: n.Expr) -> None:
         asm = self.asm
-        if self.level and not isinstance(e, _LEAVES):
+        if self.level and not isinstance(e, LEAVES):
             if self.fusable(e):
                 self.fused_expr(e)
                 return
@@ -515,50 +369,10 @@ class Compiler:
         else:
             raise CompileBug(f"cannot compile {type(e).__name__}")
 
-    def fused_return(self, s: n.Return) -> bool:
-        """`return e` as one instruction when e is fusable, or a binary operator
-        over operands computed into slots (`fib(n - 1) + fib(n - 2)`)."""
-        asm = self.asm
-        value = s.value if s.value is not None else n.Const(None, s.span)
-        operands: list[n.Expr | SlotRef] = []
-        if not self.fusable(value):
-            if not isinstance(value, n.Binary):
-                return False
-            operands = self.operands((value.left, value.right))
-        gen = self.gen()
-        if operands:
-            assert isinstance(value, n.Binary)
-            (a, ta), (b, tb) = (gen.expr(o) for o in operands)
-            result = gen.binop(value.op, a, ta, b, tb, value.span)
-            ty = binary_type(value.op, ta, tb)
-        else:
-            result, ty = gen.expr(value)
-        result = gen.check(result, ty, s.type, s.span)
-        factory, args, family = gen.build("return", tail=gen.return_tail(result))
-        asm.emit(Op.RETURN, lambda ip, *a: factory(*a), *args, span=s.span,
-                 argrepr=f"return {unparse(value)}",
-                 pops=sum(isinstance(o, SlotRef) for o in operands), shape=family)
-        return True
-
     def call(self, e: n.CallFn) -> None:
         asm = self.asm
         if self.level:
-            operands = self.operands(e.args)
-            pops = sum(isinstance(o, SlotRef) for o in operands)
-            gen = self.gen()
-            values = [gen.expr(a)[0] for a in operands]
-            dest, index = asm.next_slot - pops, e.index
-
-            def make(ip: int, off: int) -> Closure:
-                # Built at patch time, when the callee's frame size is known.
-                pad = self.sizes[index] - len(values)
-                tail = gen.call_tail(values, dest, e.span, pad)
-                factory, args, _ = gen.build("call", jump=True, tail=tail)
-                return factory(off, *args)
-
-            asm.emit(Op.CALL, make, span=e.span, pops=pops, pushes=1,
-                     argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})",
-                     label=self.entries[e.index], shape="call")
+            self.fused_call(e)
             return
         for a in e.args:
             self.expr(a)
