@@ -14,7 +14,6 @@ from typing import Any
 from vmscope.api import Program
 from vmscope.debug.accounting import HitCounter
 from vmscope.debug.breakpoints import BreakKind, Breakpoint, ips_of
-from vmscope.debug.evaluate import evaluate
 from vmscope.debug.history import DEFAULT_CAP, DEFAULT_EVERY, History
 from vmscope.debug.snapshot import (
     FrameView,
@@ -25,18 +24,15 @@ from vmscope.debug.snapshot import (
     WatchView,
     locals_of,
 )
+from vmscope.debug.stops import Stops, trap_closure
 from vmscope.errors import ErrorKind, GuestError, InternalError, VmsError
 from vmscope.lang.values import DEFAULT_LIMITS, UNSET, Limits
-from vmscope.vm.machine import VM, Halt, Stop, Trap
+from vmscope.vm.machine import Halt, Stop
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import Closure
 
 Clock = Callable[[], int]
 TICK_SECONDS = 0.1  # a running continue checkpoints and reports this often
-
-
-def _trap(vm: VM) -> int:
-    raise Trap
 
 
 class _Ticker(threading.Thread):
@@ -52,14 +48,14 @@ class _Ticker(threading.Thread):
         session = self.session
         while not self.done.wait(session.tick_seconds):
             session._tick.set()
-            session.live[:] = [_trap] * len(session.live)
+            session.live[:] = [trap_closure] * len(session.live)
 
     def stop(self) -> None:
         self.done.set()
         self.join()
 
 
-class Session:
+class Session(Stops):
     def __init__(self, program: Program, limits: Limits = DEFAULT_LIMITS, *,
                  clock: Clock = time.perf_counter_ns, checkpoint_every: int = DEFAULT_EVERY,
                  memory_cap: int = DEFAULT_CAP) -> None:
@@ -262,7 +258,7 @@ class Session:
             self.state = State.RUNNING
             extra = extra_stops or set()
             for ip in extra:
-                self.live[ip] = _trap
+                self.live[ip] = trap_closure
             try:
                 self._continue_loop(extra, reason, on_chunk)
             finally:
@@ -330,145 +326,7 @@ class Session:
         """Ask a running continue to stop; safe from any thread. Every slot of
         the live code list becomes a trap, so even `while true {}` stops at once."""
         self._pause.set()
-        self.live[:] = [_trap] * len(self.live)
-
-    def _repatch(self) -> None:
-        """Rebuild the live code list: counted closures plus breakpoint traps."""
-        fresh = list(self.counter.fast)
-        for ip in self._index_breakpoints():
-            fresh[ip] = _trap
-        self.live[:] = fresh
-
-    def _index_breakpoints(self) -> set[int]:
-        at: dict[int, list[Breakpoint]] = {}
-        for bp in self.breakpoints.values():
-            if bp.enabled:
-                for ip in ips_of(bp, self.code):
-                    at.setdefault(ip, []).append(bp)
-        self._bp_at = at
-        return set(at)
-
-    _patch_breakpoints = _repatch
-
-    # ---- breakpoints and watches ------------------------------------------------------------
-
-    def add_breakpoint(self, *, line: int | None = None, ip: int | None = None,
-                       opcode: Op | str | None = None, condition: str | None = None,
-                       hit_count: int | None = None) -> Breakpoint:
-        given = [x is not None for x in (line, ip, opcode)]
-        if sum(given) != 1:
-            raise ValueError("a breakpoint needs exactly one of line, ip, opcode")
-        if line is not None:
-            bp = Breakpoint(self._next_bp, BreakKind.LINE, line, condition, hit_count)
-        elif ip is not None:
-            bp = Breakpoint(self._next_bp, BreakKind.IP, ip, condition, hit_count)
-        else:
-            op = opcode if isinstance(opcode, Op) else Op(opcode)
-            bp = Breakpoint(self._next_bp, BreakKind.OPCODE, op, condition, hit_count)
-        if not ips_of(bp, self.code):
-            raise ValueError(f"no instruction at {bp.describe()}")
-        self._next_bp += 1
-        self.breakpoints[bp.id] = bp
-        self._sync_traps()
-        return bp
-
-    def toggle_line_breakpoint(self, line: int) -> Breakpoint | None:
-        """Remove the breakpoints on `line`, or add one; returns the new one."""
-        found = [b for b in self.breakpoints.values()
-                 if b.kind is BreakKind.LINE and b.where == line]
-        if found:
-            for b in found:
-                self.remove_breakpoint(b.id)
-            return None
-        return self.add_breakpoint(line=line)
-
-    def remove_breakpoint(self, bp_id: int) -> None:
-        del self.breakpoints[bp_id]
-        self._sync_traps()
-
-    def enable_breakpoint(self, bp_id: int, enabled: bool = True) -> None:
-        self.breakpoints[bp_id].enabled = enabled
-        self._sync_traps()
-
-    def list_breakpoints(self) -> list[Breakpoint]:
-        return list(self.breakpoints.values())
-
-    def _sync_traps(self) -> None:
-        if self.state is State.RUNNING and self._pause.is_set():
-            self._index_breakpoints()  # a pausing run repatches the code when it stops
-        else:
-            self._repatch()
-
-    def breakpoint_ips(self) -> set[int]:
-        return set(self._bp_at)
-
-    def _breakpoint_hit(self) -> bool:
-        """At vm.ip, before it runs: does an enabled breakpoint stop here?"""
-        here = self._bp_at.get(self.vm.ip)
-        if not here:
-            return False
-        stop = False
-        for bp in here:
-            if bp.condition:
-                try:
-                    holds = bool(self.evaluate(bp.condition))
-                    bp.last_error = None
-                except (VmsError, RecursionError) as exc:
-                    bp.last_error = str(exc.message if isinstance(exc, VmsError) else exc)
-                    holds = True  # a broken condition stops, so the user sees it
-            else:
-                holds = True
-            if not holds:
-                continue
-            bp.hits += 1
-            if bp.hit_count is None or bp.hits >= bp.hit_count:
-                stop = True
-                self.reason = f"breakpoint {bp.describe()}"
-                if bp.last_error:
-                    self.reason += f" (condition failed: {bp.last_error})"
-        if stop:
-            self.state = State.PAUSED
-            self.bp_stops.append(self.vm.steps)
-        return stop
-
-    def evaluate(self, text: str) -> Any:
-        """Evaluate a language expression in the paused frame's scope."""
-        vm = self.vm
-        fn = self.code.functions[self.code.instrs[min(vm.ip, len(self.code.instrs) - 1)].func]
-        return evaluate(text, self.program.resolved, fn, vm.slots, vm.globals)
-
-    def add_watch(self, expr: str) -> None:
-        from vmscope.debug.evaluate import parse_expression
-
-        parse_expression(expr)  # a syntax error is reported now, not at every stop
-        self.watches.append(expr)
-
-    def remove_watch(self, expr: str) -> None:
-        self.watches.remove(expr)
-
-    def add_watchpoint(self, expr: str) -> None:
-        from vmscope.debug.evaluate import parse_expression
-
-        parse_expression(expr)
-        self.watchpoints[expr] = self._watch_text(expr)
-
-    def _watch_text(self, expr: str) -> str | None:
-        try:
-            return ValueView.of(self.evaluate(expr)).text
-        except (VmsError, RecursionError):
-            return None
-
-    def _watchpoint_hit(self) -> bool:
-        changed = []
-        for expr, old in self.watchpoints.items():
-            new = self._watch_text(expr)
-            if new != old:
-                self.watchpoints[expr] = new
-                changed.append(f"{expr}: {old} -> {new}")
-        if changed:
-            self.state, self.reason = State.PAUSED, "watch " + "; ".join(changed)
-            return True
-        return False
+        self.live[:] = [trap_closure] * len(self.live)
 
     # ---- step back ------------------------------------------------------------------------
 
