@@ -1,0 +1,47 @@
+"""The benchmark suite runs every variant of a benchmark and checks their
+answers agree before timing them; here on tiny inputs, for structure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import vmscope
+from vmscope.bench.programs import PROGRAMS
+from vmscope.bench.rows import SHAPES, row_benchmarks
+
+
+def test_every_program_matches_its_python_equivalent() -> None:
+    assert len(PROGRAMS) + len(SHAPES) >= 10
+    for bench in PROGRAMS:
+        program = vmscope.compile_source(bench.source, f"{bench.name}.vms")
+        want = bench.python()
+        text = " ".join(map(str, want)) if isinstance(want, tuple) else str(want)
+        for level in (0, 1, 2):
+            assert program.at_level(level).run().output == text + "\n", (bench.name, level)
+        assert program.run("ast").output == text + "\n"
+
+
+def test_row_benchmarks_report_every_variant() -> None:
+    results = row_benchmarks(rounds=1, count=300)
+    assert [r["name"] for r in results] == [name for name, _, _ in SHAPES]
+    for r in results:
+        assert set(r["ns_per_row"]) == {"ast", "python", "O0", "O1", "O2",
+                                        "O2 one row per entry"}
+        assert all(ns > 0 for ns in r["ns_per_row"].values())
+        assert r["peak_bytes_per_row"]["O2"] > 0
+
+
+def test_bench_command_json() -> None:
+    proc = subprocess.run([sys.executable, "-m", "vmscope", "bench", "--only", "loop",
+                           "--rounds", "1", "--json"], capture_output=True, text=True,
+                          check=True, timeout=300)
+    data = json.loads(proc.stdout)
+    (row,) = data["programs"]
+    assert row["name"] == "loop"
+    assert {"ast", "python", "O0", "O1", "O2"} <= set(row["seconds"])
+    assert row["O1_speedup"] > 0 and row["O2_instr_per_s"] > 0
+    assert data["rows"] == [] and data["continue"] is None
+    # With one benchmark the geomean is that benchmark's own speedup.
+    assert abs(data["summary"]["O1_geomean_speedup"] - row["O1_speedup"]) < 1e-9
