@@ -264,3 +264,32 @@ def test_breakpoint_added_after_a_pause_is_honoured() -> None:
     assert s.breakpoint_ips() == set(ips_of(bp, s.code))  # stepping sees it at once
     snap = s.continue_()
     assert snap.reason.startswith("breakpoint") and snap.line == 3
+
+
+SCOPES = """\
+fn f(a) {
+  let x = 1
+  if a {
+    let x = 2
+    print(x)
+  }
+  for i in range(2) { print(i) }
+  return x
+}
+print(f(true))
+"""
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_frames_show_the_locals_in_scope_and_watches_see_the_inner_name(level: int) -> None:
+    s = Session(vmscope.compile_source(SCOPES, "t.vms").at_level(level))
+    s.add_watch("x")
+    s.add_breakpoint(line=5)
+    s.add_breakpoint(line=8)
+    inner = s.continue_()
+    assert [(k, v.text) for k, v in inner.frames[-1].locals] == [("a", "true"), ("x", "2")]
+    assert inner.watches[0].value is not None and inner.watches[0].value.text == "2"
+    outer = s.continue_()
+    assert outer.line == 8
+    assert [(k, v.text) for k, v in outer.frames[-1].locals] == [("a", "true"), ("x", "1")]
+    assert outer.watches[0].value is not None and outer.watches[0].value.text == "1"

@@ -72,6 +72,8 @@ class Compiler(Fusion):
                     asm.emit(Op.CHECK_TYPE, data.make_check_type, slot, param.type,
                              span=param.span, argrepr=f"{param.name}: {param.type.value}")
         self.set_globals = set()
+        self.scope_start: dict[int, int] = dict.fromkeys(range(len(fn.params)), entry)
+        self.scope_end: dict[int, int] = {}
         self.block(fn.body, main_top=fn.index < 0)
         asm.stmt = fn.body.close
         if fn.index < 0:
@@ -85,22 +87,37 @@ class Compiler(Fusion):
         nslots = fn.nslots + asm.max_depth
         if fn.index >= 0:
             self.sizes[fn.index] = nslots
+        end = len(asm.code)
+        scopes = tuple((self.scope_start.get(slot, 0), self.scope_end.get(slot, end))
+                       if slot in self.scope_start else (0, 0) for slot in range(fn.nslots))
         self.infos[count_index] = FunctionInfo(
-            count_index, fn.name, entry, len(asm.code), fn.nslots, nslots, fn.slot_names,
-            len(fn.params), fn.span)
+            count_index, fn.name, entry, end, fn.nslots, nslots, fn.slot_names,
+            len(fn.params), fn.span, scopes)
 
     # ---- statements -----------------------------------------------------------------------
 
     def block(self, block: n.Block, main_top: bool = False) -> None:
+        declared: list[int] = []
         for s in block.stmts:
             self.asm.stmt = s.span
             self.statement(s)
+            if isinstance(s, n.Let) and isinstance(s.target, n.Local):
+                # In scope from the statement after the let to the block's end.
+                declared.append(s.target.slot)
+                self.scope_start[s.target.slot] = len(self.asm.code)
             if main_top and isinstance(s, n.Let) and isinstance(s.target, n.Global):
                 # <main> runs its top level in order: from here on this global is set.
                 self.set_globals.add(s.target.index)
             if self.asm.depth:
                 raise CompileBug(f"bad compilation: stack depth {self.asm.depth} after "
                                  f"the statement at {s.span}")
+        for slot in declared:
+            self.scope_end[slot] = len(self.asm.code)
+
+    def loop_var_scope(self, slot: int, start: int) -> None:
+        """A for variable is in scope from its loop's first instruction on."""
+        self.scope_start[slot] = start
+        self.scope_end[slot] = len(self.asm.code)
 
     def statement(self, s: n.Stmt) -> None:
         asm = self.asm
@@ -132,10 +149,14 @@ class Compiler(Fusion):
             self.if_(s)
         elif isinstance(s, n.While):
             self.while_(s)
-        elif isinstance(s, n.ForRange):
-            self.for_range(s)
-        elif isinstance(s, n.For):
-            self.for_(s)
+        elif isinstance(s, n.ForRange | n.For):
+            start = len(asm.code)
+            if isinstance(s, n.ForRange):
+                self.for_range(s)
+            else:
+                self.for_(s)
+            assert isinstance(s.var, n.Local)
+            self.loop_var_scope(s.var.slot, start)
         elif isinstance(s, n.Return):
             if self.level and self.fused_return(s):
                 return

@@ -26,25 +26,26 @@ def parse_expression(text: str) -> n.Expr:
     return expr
 
 
-def visible_locals(fn: FunctionInfo, slots: list[Any]) -> dict[str, int]:
-    """Name -> slot of the locals that hold a value; a later slot of the same
-    name (an inner, shadowing declaration) wins."""
+def visible_locals(fn: FunctionInfo, slots: list[Any], ip: int) -> dict[str, int]:
+    """Name -> slot of the locals in scope at `ip` that hold a value; a later
+    slot of the same name (an inner, shadowing declaration) wins."""
     names: dict[str, int] = {}
     for slot, name in enumerate(fn.slot_names):
-        if not name.startswith("<") and slot < len(slots) and slots[slot] is not UNSET:
+        if not name.startswith("<") and slot < len(slots) and slots[slot] is not UNSET \
+                and fn.in_scope(slot, ip):
             names[name] = slot
     return names
 
 
 def evaluate(text: str, resolved: n.ResolvedProgram, fn: FunctionInfo, slots: list[Any],
-             globals_: list[Any]) -> Any:
+             globals_: list[Any], ip: int) -> Any:
     """Evaluate `text` in the frame (fn, slots); raises CompileError/GuestError."""
     expr = parse_expression(text)
     resolver = Resolver()
     resolver.functions = {f.name: (f.index, f) for f in resolved.functions}  # type: ignore[misc]
     resolver.globals = {name: i for i, name in enumerate(resolved.globals)}
     scope = _FnScope(is_main=False)
-    scope.scopes.append(visible_locals(fn, slots))
+    scope.scopes.append(visible_locals(fn, slots, ip))
     resolver.fn = scope
     resolved_expr = resolver.expr(expr)
     if resolver.errors:

@@ -402,13 +402,12 @@ class Session(Stops):
                       d >= depth - pushed)
             for d in range(depth - 1, -1, -1)
         )
-        frames = [FrameView(code.functions[code.instrs[call_ip].func].name, call_ip,
-                            code.instrs[call_ip].span,
-                            locals_of(code.functions[code.instrs[call_ip].func].slot_names,
-                                      slots, code.functions[code.instrs[call_ip].func].nlocals))
-                  for slots, call_ip, _ in vm.frames]
-        frames.append(FrameView(fn.name, ip, instr.span,
-                                locals_of(fn.slot_names, vm.slots, fn.nlocals)))
+        frames = []
+        for slots, call_ip, _ in vm.frames:
+            caller = code.functions[code.instrs[call_ip].func]
+            frames.append(FrameView(caller.name, call_ip, code.instrs[call_ip].span,
+                                    locals_of(caller, slots, call_ip)))
+        frames.append(FrameView(fn.name, ip, instr.span, locals_of(fn, vm.slots, ip)))
         globals_ = tuple((name, ValueView.of(value))
                          for name, value in zip(code.global_names, vm.globals, strict=True)
                          if value is not UNSET)

@@ -9,7 +9,7 @@ from typing import Any
 
 from vmscope.lang.values import UNSET, display, type_name
 from vmscope.source import Span
-from vmscope.vm.program import Instr
+from vmscope.vm.program import FunctionInfo, Instr
 
 MAX_TEXT = 160
 
@@ -111,13 +111,15 @@ class Snapshot:
         return span.line if span else 0
 
 
-def locals_of(names: tuple[str, ...], slots: list[Any], nlocals: int) -> tuple[
+def locals_of(fn: FunctionInfo, slots: list[Any], ip: int) -> tuple[
         tuple[str, ValueView], ...]:
-    """A frame's declared locals that hold a value (hidden loop slots left out)."""
-    out = []
-    for slot in range(min(nlocals, len(slots))):
-        name = names[slot]
+    """The locals of a frame of `fn` that are in scope at `ip` and hold a value
+    (hidden loop slots left out); of two with one name, the inner one."""
+    out: dict[str, ValueView] = {}
+    for slot in range(min(fn.nlocals, len(slots))):
+        name = fn.slot_names[slot]
         value = slots[slot]
-        if value is not UNSET and not name.startswith("<"):
-            out.append((name, ValueView.of(value)))
-    return tuple(out)
+        if value is not UNSET and not name.startswith("<") and fn.in_scope(slot, ip):
+            out.pop(name, None)
+            out[name] = ValueView.of(value)
+    return tuple(out.items())

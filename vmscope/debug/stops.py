@@ -142,8 +142,9 @@ class Stops:
     def evaluate(self, text: str) -> Any:
         """Evaluate a language expression in the paused frame's scope."""
         vm = self.vm
-        fn = self.code.functions[self.code.instrs[min(vm.ip, len(self.code.instrs) - 1)].func]
-        return evaluate(text, self.program.resolved, fn, vm.slots, vm.globals)
+        ip = min(vm.ip, len(self.code.instrs) - 1)
+        fn = self.code.functions[self.code.instrs[ip].func]
+        return evaluate(text, self.program.resolved, fn, vm.slots, vm.globals, ip)
 
     def add_watch(self, expr: str) -> None:
 

@@ -58,6 +58,15 @@ class FunctionInfo:
     slot_names: tuple[str, ...]
     nparams: int
     span: Span
+    # Per local slot, the ips [start, end) where its name is in scope; a slot
+    # with (0, 0) (hidden loop state) is never shown.
+    scopes: tuple[tuple[int, int], ...] = ()
+
+    def in_scope(self, slot: int, ip: int) -> bool:
+        if not self.scopes:
+            return True
+        start, end = self.scopes[slot]
+        return start <= ip < end
 
 
 @dataclass
