@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
-from vmscope.compiler.fusion import LEAVES, Fusion
+from vmscope.compiler.fusion import LEAVES, MAX_LOGIC_DEPTH, Fusion, _logic_depth
 from vmscope.compiler.infer import infer
 from vmscope.compiler.unparse import unparse
 from vmscope.lang import nodes as n
@@ -336,6 +336,10 @@ class Compiler(Fusion):
                 return
             if isinstance(e, n.Binary):
                 self.fused_expr(e, self.operands((e.left, e.right)))
+                return
+            if isinstance(e, n.And | n.Or) and self.fusable(e.left) and \
+                    self.fusable(e.right) and _logic_depth(e) <= MAX_LOGIC_DEPTH:
+                self.fused_expr(e)  # short-circuit inside one instruction
                 return
         if isinstance(e, n.Const):
             self.const(e.value, e.span)
