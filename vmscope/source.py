@@ -1,8 +1,7 @@
-"""Source text and positions: the one place that knows how offsets map to LINE:COL."""
+"""Source text and spans: positions are 1-based line and code-point column."""
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 
@@ -26,7 +25,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Source:
-    """A named program text, with its line starts for span lookups."""
+    """A named program text."""
 
     name: str
     text: str
@@ -34,16 +33,3 @@ class Source:
     @property
     def lines(self) -> list[str]:
         return self.text.split("\n")
-
-    def line_starts(self) -> list[int]:
-        starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
-        return starts
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """(line, col) of a character offset, both 1-based."""
-        starts = self.line_starts()
-        line = bisect.bisect_right(starts, offset)
-        return line, offset - starts[line - 1] + 1

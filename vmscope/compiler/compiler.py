@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
-from vmscope.compiler.fusion import LEAVES, MAX_LOGIC_DEPTH, Fusion, _logic_depth
+from vmscope.compiler.fusion import LEAVES, MAX_LOGIC_DEPTH, Fusion, logic_depth
 from vmscope.compiler.infer import infer
 from vmscope.compiler.unparse import unparse
 from vmscope.lang import nodes as n
@@ -338,7 +338,7 @@ class Compiler(Fusion):
                 self.fused_expr(e, self.operands((e.left, e.right)))
                 return
             if isinstance(e, n.And | n.Or) and self.fusable(e.left) and \
-                    self.fusable(e.right) and _logic_depth(e) <= MAX_LOGIC_DEPTH:
+                    self.fusable(e.right) and logic_depth(e) <= MAX_LOGIC_DEPTH:
                 self.fused_expr(e)  # short-circuit inside one instruction
                 return
         if isinstance(e, n.Const):

@@ -18,18 +18,18 @@ from vmscope.vm.program import Closure
 LEAVES = (n.Const, n.Local, n.Global)
 
 
-def _logic_depth(e: n.Expr) -> int:
+def logic_depth(e: n.Expr) -> int:
     """How deeply and/or nest on their right: each level indents generated code."""
     if isinstance(e, n.And | n.Or):
-        return max(_logic_depth(e.left), 1 + _logic_depth(e.right))
+        return max(logic_depth(e.left), 1 + logic_depth(e.right))
     if isinstance(e, n.Binary | n.Index):
         left, right = (e.left, e.right) if isinstance(e, n.Binary) else (e.obj, e.index)
-        return max(_logic_depth(left), _logic_depth(right))
+        return max(logic_depth(left), logic_depth(right))
     if isinstance(e, n.Not | n.Neg):
-        return _logic_depth(e.operand)
+        return logic_depth(e.operand)
     if isinstance(e, n.ListLit | n.CallBuiltin):
         items = e.items if isinstance(e, n.ListLit) else e.args
-        return max((_logic_depth(i) for i in items), default=0)
+        return max((logic_depth(i) for i in items), default=0)
     return 0
 
 
@@ -75,7 +75,7 @@ class Fusion:
         return known
 
     def _is_fusable(self, e: n.Expr) -> bool:
-        if _has_call(e) or _logic_depth(e) > MAX_LOGIC_DEPTH:
+        if _has_call(e) or logic_depth(e) > MAX_LOGIC_DEPTH:
             return False
         if self.level >= 2:
             return True

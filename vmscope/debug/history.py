@@ -36,12 +36,6 @@ class History:
     def due(self, step: int) -> bool:
         return not self.points or step >= self.points[-1].step + self.every
 
-    def next_due(self, step: int) -> int:
-        """Steps until the next checkpoint is due."""
-        if not self.points:
-            return 0
-        return max(1, self.points[-1].step + self.every - step)
-
     def take(self, step: int, state: Any, output_chunks: int) -> None:
         if self.points and self.points[-1].step >= step:
             return
@@ -70,8 +64,3 @@ class History:
             raise LookupError(f"no checkpoint at or before step {step}")
         point = self.points[i]
         return point, pickle.loads(point.blob)
-
-    def forget_after(self, step: int) -> None:
-        """Drop checkpoints past `step` (a restart or a changed future)."""
-        while self.points and self.points[-1].step > step:
-            self.bytes -= len(self.points.pop().blob)

@@ -84,7 +84,7 @@ class Session(Stops):
             self.counter = HitCounter(self.code)
             self.live: list[Closure] = list(self.counter.fast)
             self.vm.code = self.live
-            self._patch_breakpoints()
+            self._repatch()
             self.times = [0] * len(self.code.instrs)
             self.vm_ns = 0
             self.state = State.READY

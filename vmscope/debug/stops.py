@@ -56,7 +56,6 @@ class Stops:
         self._bp_at = at
         return set(at)
 
-    _patch_breakpoints = _repatch
 
     # ---- breakpoints and watches ------------------------------------------------------------
 

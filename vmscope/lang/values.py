@@ -90,11 +90,6 @@ def type_name(v: Value) -> str:
     return _TYPE_NAMES[type(v)]
 
 
-def is_number(v: Value) -> bool:
-    t = type(v)
-    return t is int or t is float
-
-
 # ---- display ---------------------------------------------------------------------------
 
 _QUOTE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",

@@ -52,11 +52,6 @@ class Op(Enum):
     STMT = "stmt"
     BRANCH = "branch"
 
-    @property
-    def family(self) -> str:
-        """A stable name that specialised variants of this opcode share."""
-        return self.value
-
 
 JUMPS = frozenset({
     Op.JUMP, Op.JUMP_IF_FALSE, Op.JUMP_IF_FALSE_OR_POP, Op.JUMP_IF_TRUE_OR_POP,
