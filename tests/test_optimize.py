@@ -181,3 +181,30 @@ def test_operands_keep_their_order_around_calls(level: int) -> None:
     assert want.error is not None and got.error is not None
     assert (got.output, got.error.kind, got.error.line, got.error.col) == (
         want.output, want.error.kind, want.error.line, want.error.col)
+
+
+SHORT_CIRCUIT = """
+fn f(a, b, s) {{ return {expr} }}
+print(f(3, 0, "x"), f(1, 2, "y"), f(2.5, 7, ""), f(-4, 1, "z"))
+"""
+
+
+@pytest.mark.parametrize("expr", ["a * b + 1 > 2 and s != \"x\"", "(a - b) * 2 < 1 or s",
+                                  "a > b + b * 2 and s", "a + 1 == 4 or (b * b > 3 and s != \"\")"])
+def test_and_or_fuse_the_left_test_with_the_jump(expr: str) -> None:
+    program = vmscope.compile_source(SHORT_CIRCUIT.format(expr=expr))
+    want = program.run("ast").output
+    o1 = program.at_level(1)
+    assert o1.run().output == want and program.at_level(0).run().output == want
+    fn = [i for i in o1.code.instrs if i.func == 0]
+    assert fn[0].op is Op.BRANCH and fn[0].target is not None  # the test and the jump: one
+    assert not any(i.op in (Op.JUMP_IF_FALSE_OR_POP, Op.JUMP_IF_TRUE_OR_POP) for i in fn)
+
+
+def test_row_expression_is_three_instructions_at_o1() -> None:
+    from vmscope.bench.rows import COLUMNS
+    from vmscope.rows.expr import compile_expression
+
+    rx = compile_expression('(price * qty) * (1 - discount) > 100 and name != "x"', COLUMNS)
+    ops = [i.op for i in rx.code_at(1).code.instrs]
+    assert ops == [Op.BRANCH, Op.EXPR, Op.HALT]  # test+jump, the right side, next row

@@ -355,6 +355,11 @@ class Compiler(Fusion):
             self.binary(e.op, e.span)
         elif isinstance(e, n.And | n.Or):
             end = Label("and" if isinstance(e, n.And) else "or")
+            if self.level and isinstance(e.left, n.Binary):
+                self.fused_logic(e, end)  # compare-and-branch
+                self.expr(e.right)
+                asm.bind(end)
+                return
             self.expr(e.left)
             op, factory = (Op.JUMP_IF_FALSE_OR_POP, control.make_jump_if_false_or_pop) \
                 if isinstance(e, n.And) else \

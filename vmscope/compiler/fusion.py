@@ -34,6 +34,12 @@ def logic_depth(e: n.Expr) -> int:
 
 
 MAX_LOGIC_DEPTH = 30  # Python allows 100 indentation levels in one function
+O1_OPERAND_OPS = 4  # operators an -O1 instruction may inline from one operand
+
+
+def op_count(e: n.Expr) -> int:
+    """Operators (non-leaf nodes) in `e`."""
+    return 0 if isinstance(e, LEAVES) else 1 + sum(op_count(k) for k in n.children(e))
 
 
 def _has_call(e: n.Expr) -> bool:
@@ -92,6 +98,12 @@ class Fusion:
                        (e.args if isinstance(e, n.CallBuiltin) else e.items))
         return False
 
+    def inlinable(self, e: n.Expr) -> bool:
+        """Can a fused consumer compute operand `e` inside itself? At -O1, a
+        call-free operand of a few operators: a bounded superinstruction."""
+        return self.fusable(e) or (not _has_call(e) and op_count(e) <= O1_OPERAND_OPS
+                                   and logic_depth(e) <= MAX_LOGIC_DEPTH)
+
     def fusable_stmt(self, s: n.Stmt) -> bool:
         if isinstance(s, n.Let | n.Assign):
             return self.fusable(s.value)
@@ -145,7 +157,7 @@ class Fusion:
         that is certainly set (reading it cannot fail) and that none of the
         later calls can assign."""
         assert self.types is not None
-        last_call = max((i for i, x in enumerate(exprs) if not self.fusable(x)), default=-1)
+        last_call = max((i for i, x in enumerate(exprs) if not self.inlinable(x)), default=-1)
         out: list[n.Expr | SlotRef] = []
         for i, x in enumerate(exprs):
             later = exprs[i + 1:last_call + 1]
@@ -174,6 +186,26 @@ class Fusion:
         factory, args, family = gen.build("expr", result=value, dest=dest)
         asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
                  argrepr=unparse(e), pops=pops, pushes=1, shape=family)
+
+    def fused_logic(self, e: n.And | n.Or, end: Label) -> None:
+        """`x OP y and ...` / `or`: the left comparison (or operator) fused with
+        the short-circuit jump: it stores its value, then jumps to `end` keeping
+        it when it decides the result, or falls through (the right operand
+        overwrites it). `end` is bound by the caller after the right operand."""
+        left = e.left
+        assert isinstance(left, n.Binary)
+        operands = self.operands((left.left, left.right))
+        asm = self.asm
+        gen = self.gen()
+        pops = sum(isinstance(o, SlotRef) for o in operands)
+        (a, ta), (b, tb) = (gen.expr(o) for o in operands)
+        value = gen.binop(left.op, a, ta, b, tb, left.span)
+        is_or = isinstance(e, n.Or)
+        factory, args, family = gen.build("branch", result=value, dest=asm.next_slot - pops,
+                                          jump=True, when_true=is_or)
+        asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args, span=left.span,
+                 label=end, argrepr=f"{unparse(left)} {'or' if is_or else 'and'}",
+                 shape=family, pops=pops)
 
     def fused_return(self, s: n.Return) -> bool:
         """`return e` as one instruction when e is fusable, or a binary operator

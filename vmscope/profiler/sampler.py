@@ -26,12 +26,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
+from typing import Any
 
 from vmscope.profiler.contexts import ContextTree
 from vmscope.profiler.loops import LOOP_CODES, Clock
 
 MAX_WALK = 64  # frames kept from each end of a very deep guest stack
 _CALL_IP = operator.itemgetter(1)
+
+
+def _call_ips(frames: tuple[tuple[Any, int, int], ...]) -> tuple[int, ...]:
+    return tuple(map(_CALL_IP, frames))
 LOG_LIMIT = 1 << 16
 
 
@@ -50,7 +55,8 @@ class Sampler:
         # keyed by (guest stack as call ips, ip); resolved to context nodes after the run
         self._raw: dict[tuple[tuple[int, ...], int], int] = {}
         self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
-        self._log: list[tuple[tuple[int, ...], int, bool]] = []
+        # (guest frames, ip, (closure code, its f_lasti) when the sample is in a closure)
+        self._log: list[tuple[tuple[Any, ...], int, tuple[CodeType, int] | None]] = []
         self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
         self.lost = 0
         self.taken = 0
@@ -73,8 +79,6 @@ class Sampler:
         clock = self.clock
         log = self._log
         loop_codes = LOOP_CODES
-        entry = self._entry
-        call_ip = _CALL_IP
         both_ends = 2 * MAX_WALK
         me = self
         last_loop = self._last_loop
@@ -85,7 +89,7 @@ class Sampler:
             inner = None
             if frame is not loop:
                 inner = frame
-                if frame is None or frame.f_back is not loop or loop is None:
+                if frame is None or loop is None or frame.f_back is not loop:
                     loop = frame
                     inner = None
                     while loop is not None and loop.f_code not in loop_codes:
@@ -98,17 +102,12 @@ class Sampler:
             if ip is None or vm is None:  # outside the loop, or at its very start
                 me.lost += 1
             else:
+                # only cheap copies here; stacks and entries are decoded in _tally
                 frames = vm.frames
                 if len(frames) > both_ends:
                     frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
-                at_entry = False
-                if inner is not None and inner is frame and inner.f_back is loop:
-                    code = inner.f_code
-                    start = entry.get(code)
-                    if start is None:
-                        start = entry[code] = _resume_offset(code)
-                    at_entry = inner.f_lasti <= start
-                log.append((tuple(map(call_ip, frames)), ip, at_entry))
+                at = (inner.f_code, inner.f_lasti) if inner is frame and inner is not None else None
+                log.append((tuple(frames), ip, at))
                 if len(log) >= LOG_LIMIT:  # a long run: fold now and then, not only at the end
                     me._tally()
             me.taken += 1
@@ -117,10 +116,19 @@ class Sampler:
         return handler
 
     def _tally(self) -> None:
-        """Fold the raw log into counts by (guest stack, ip)."""
-        for stack, ip, at_entry in self._log:
+        """Fold the raw log into counts by (guest stack, ip), telling apart the
+        samples taken at the very entry of an instruction's closure."""
+        entry = self._entry
+        for frames, ip, at in self._log:
+            at_entry = False
+            if at is not None:
+                code, lasti = at
+                start = entry.get(code)
+                if start is None:
+                    start = entry[code] = _resume_offset(code)
+                at_entry = lasti <= start
             table = self._raw_dispatch if at_entry else self._raw
-            key = (stack, ip)
+            key = (_call_ips(frames), ip)
             table[key] = table.get(key, 0) + 1
         self._log.clear()
 
