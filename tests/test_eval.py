@@ -351,7 +351,8 @@ def test_usage_errors_come_before_compile_errors(
 def test_limits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv_path = write_csv(tmp_path, "a\n" + "1\n" * 50)
     for engine in ENGINES:
-        code, out, err = run(capsys, "--engine", engine, "--max-steps", "60", "a + 1",
+        # at least one step a row on either engine (-O1's `a + 1` row is one instruction)
+        code, out, err = run(capsys, "--engine", engine, "--max-steps", "30", "a + 1",
                              "--rows", csv_path)
         assert code == 1 and 0 < out.count("\n") < 50
         lines = err.splitlines()
@@ -516,3 +517,55 @@ def test_the_command_in_subprocesses(tmp_path: Path) -> None:
     assert done[4] == (2, "", "<expr>:1:6: SyntaxError: expected an expression, found end "
                        "of file\n")
     assert done[5][0] == 2 and done[5][2].startswith("vmscope: cannot read ")
+
+
+# ---- --profile ---------------------------------------------------------------------------------
+
+PROFILED = "n:int,s\n" + "".join(f"{i},{'ab'[i % 2]}\n" for i in range(1, 301))
+
+
+@pytest.mark.parametrize("mode", ["sample", "count", "timed"])
+def test_profile_keeps_the_results_and_reports_on_stderr(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str) -> None:
+    csv_path = write_csv(tmp_path, PROFILED)
+    expr = 'n * 2 > 100 and s != "a"'
+    plain = run(capsys, expr, "--rows", csv_path, "--where")
+    code, out, err = run(capsys, expr, "--rows", csv_path, "--where", "--profile", mode)
+    assert code == 0 and out == plain[1] and plain[2] == ""
+    assert f"mode: {mode}" in err and "by instruction" in err and "(dispatch)" in err
+
+
+def test_profile_counts_every_row_exactly(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from vmscope.profiler.aggregate import per_ip
+    from vmscope.profiler.collect import Collector, Options
+    from vmscope.rows.profiling import RowProgram
+
+    rx = compile_expression('n * 2 > 100 and s != "a"',
+                            (Column("n", TypeName.INT), Column("s", TypeName.STR)))
+    rows = [(i, "ab"[i % 2]) for i in range(1, 301)]
+    results: list[object] = []
+    program = RowProgram(rx, rows, 1, results)
+    col = Collector(program, Options(mode="count"))  # type: ignore[arg-type]
+    assert col.run().error is None
+    assert results == [i * 2 > 100 and "ab"[i % 2] != "a" for i in range(1, 301)]
+    hits = {c.ip: c.hits for c in per_ip(col.profile)}
+    # -O1: the test-and-jump runs every row; the right side (with `next row`)
+    # only where n * 2 > 100, the plain `next row` where it is not
+    assert hits == {0: 300, 1: 250, 2: 50}
+
+
+def test_profile_reports_a_failing_row(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    csv_path = write_csv(tmp_path, "a:int\n1\n2\n0\n4\n")
+    code, out, err = run(capsys, "10 / a", "--rows", csv_path, "--profile", "count")
+    assert code == 1 and out == "10.0\n5.0\n"
+    assert "<expr>:1:4: ZeroDivisionError: row 3: " in err and "mode: count" in err
+
+
+def test_profile_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv_path = write_csv(tmp_path, "a\n1\n")
+    assert "--engine ast" in usage_message(run(capsys, "a", "--rows", csv_path, "--profile",
+                                               "--engine", "ast"))
+    assert "--max-steps" in usage_message(run(capsys, "a", "--rows", csv_path, "--profile",
+                                              "--max-steps", "5"))

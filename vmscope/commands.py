@@ -77,9 +77,13 @@ def register_rows(sub: Any) -> None:
                    help="write the rows for which EXPR is truthy, as CSV under the header")
     p.add_argument("--engine", choices=("closure", "ast"), default="closure",
                    help="the closure VM (default) or the reference AST interpreter")
+    p.add_argument("--profile", nargs="?", const="sample", default=None, metavar="MODE",
+                   choices=("sample", "count", "timed"),
+                   help="profile the per-row program (MODE sample, count or timed; default "
+                        "sample) at -O1 unless -O is given; the report goes to stderr")
     add_limit_options(p)
     add_level_option(p, 2)
-    p.set_defaults(handler=cmd_eval)
+    p.set_defaults(handler=cmd_eval, level=None)  # None: 2, or 1 with --profile
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

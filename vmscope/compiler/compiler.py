@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
-from vmscope.compiler.fusion import LEAVES, MAX_LOGIC_DEPTH, Fusion, logic_depth
+from vmscope.compiler.fusion import LEAVES, MAX_LOGIC_DEPTH, Fusion, Tail, logic_depth
 from vmscope.compiler.infer import infer
 from vmscope.compiler.unparse import unparse
 from vmscope.lang import nodes as n
@@ -328,19 +328,22 @@ class Compiler(Fusion):
         asm.emit(arith.binary_op(op), arith.BINARY_FACTORIES[op], asm.top - 1, span=span,
                  pops=2, pushes=1)
 
-    def expr(self, e: n.Expr) -> None:
+    def expr(self, e: n.Expr, tail: Tail | None = None) -> bool:
+        """Compile `e` into the next slot. With `tail` (-O1/-O2), the fused
+        instruction that computes the value last ends with `tail`'s lines
+        instead of storing it and falling through; True if one did."""
         asm = self.asm
         if self.level and not isinstance(e, LEAVES):
             if self.fusable(e):
-                self.fused_expr(e)
-                return
+                self.fused_expr(e, tail=tail)
+                return tail is not None
             if isinstance(e, n.Binary):
-                self.fused_expr(e, self.operands((e.left, e.right)))
-                return
+                self.fused_expr(e, self.operands((e.left, e.right)), tail)
+                return tail is not None
             if isinstance(e, n.And | n.Or) and self.fusable(e.left) and \
                     self.fusable(e.right) and logic_depth(e) <= MAX_LOGIC_DEPTH:
-                self.fused_expr(e)  # short-circuit inside one instruction
-                return
+                self.fused_expr(e, tail=tail)  # short-circuit inside one instruction
+                return tail is not None
         if isinstance(e, n.Const):
             self.const(e.value, e.span)
         elif isinstance(e, n.Local):
@@ -357,9 +360,9 @@ class Compiler(Fusion):
             end = Label("and" if isinstance(e, n.And) else "or")
             if self.level and isinstance(e.left, n.Binary):
                 self.fused_logic(e, end)  # compare-and-branch
-                self.expr(e.right)
+                consumed = self.expr(e.right, tail)
                 asm.bind(end)
-                return
+                return consumed
             self.expr(e.left)
             op, factory = (Op.JUMP_IF_FALSE_OR_POP, control.make_jump_if_false_or_pop) \
                 if isinstance(e, n.And) else \
@@ -398,6 +401,7 @@ class Compiler(Fusion):
                          span=e.span, argrepr=f"{e.name}/{count}", pops=count, pushes=1)
         else:
             raise CompileBug(f"cannot compile {type(e).__name__}")
+        return False
 
     def call(self, e: n.CallFn) -> None:
         asm = self.asm

@@ -5,6 +5,7 @@ the inferred types and `expr` for what stays unfused."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from vmscope.compiler.assembler import Assembler, Label
@@ -16,6 +17,7 @@ from vmscope.vm.opcodes import Op
 from vmscope.vm.program import Closure
 
 LEAVES = (n.Const, n.Local, n.Global)
+Tail = Callable[[Gen, str], list[str]]  # (generator, value) -> lines ending a fused closure
 
 
 def logic_depth(e: n.Expr) -> int:
@@ -66,7 +68,7 @@ class Fusion:
     entries: list[Label]
     _fusable: dict[n.Expr, bool]
 
-    def expr(self, e: n.Expr) -> None:
+    def expr(self, e: n.Expr, tail: Tail | None = None) -> bool:
         raise NotImplementedError  # the Compiler's
 
     def gen(self) -> Gen:
@@ -170,9 +172,11 @@ class Fusion:
                 out.append(SlotRef(self.asm.top, self.types.of(self.fn_index, x)))
         return out
 
-    def fused_expr(self, e: n.Expr, operands: list[n.Expr | SlotRef] | None = None) -> None:
+    def fused_expr(self, e: n.Expr, operands: list[n.Expr | SlotRef] | None = None,
+                   tail: Tail | None = None) -> None:
         """One instruction computing `e` into the next slot. With `operands`, e
-        is a Binary whose operands are those (some already in slots)."""
+        is a Binary whose operands are those (some already in slots); with
+        `tail`, the instruction ends with the tail's lines instead."""
         asm = self.asm
         gen = self.gen()
         pops = sum(isinstance(o, SlotRef) for o in operands or ())
@@ -183,7 +187,10 @@ class Fusion:
             value = gen.binop(e.op, a, ta, b, tb, e.span)
         else:
             value, _ = gen.expr(e)
-        factory, args, family = gen.build("expr", result=value, dest=dest)
+        if tail is None:
+            factory, args, family = gen.build("expr", result=value, dest=dest)
+        else:
+            factory, args, family = gen.build("expr", tail=tail(gen, value))
         asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
                  argrepr=unparse(e), pops=pops, pushes=1, shape=family)
 

@@ -18,9 +18,9 @@ from typing import TextIO
 from vmscope.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, limits_of, report
 from vmscope.errors import CompileError, GuestError
 from vmscope.lang import values
-from vmscope.lang.values import Value, display
+from vmscope.lang.values import Limits, Value, display
 from vmscope.rows.engines import make_runner
-from vmscope.rows.expr import EXPR_FILE, compile_expression
+from vmscope.rows.expr import EXPR_FILE, RowExpr, compile_expression
 from vmscope.rows.table import Table, TableError, read_table
 
 CHUNK = 4096  # rows evaluated per VM entry before their output is written
@@ -76,9 +76,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         table = read_table(args.rows)
     except TableError as exc:
         raise UsageError(str(exc)) from None
+    if args.profile is not None and args.engine != "closure":
+        raise UsageError("--profile profiles the closure VM; drop --engine ast")
+    if args.profile is not None and limits.max_steps is not None:
+        raise UsageError("--max-steps does not combine with --profile")
+    level = args.level if args.level is not None else (1 if args.profile else 2)
     try:
         rx = compile_expression(expression_bytes(args.expr), table.columns)
-        rx.level = args.level
+        rx.level = level
     except CompileError as err:
         report(err, EXPR_FILE)
         return EXIT_USAGE
@@ -89,6 +94,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     rows, bad_row = table.convert()
     if args.where:
         out.write(table.header_line + "\n")
+    if args.profile is not None and rows:
+        return _profiled(rx, rows, bad_row, args.profile, output, limits)
     for start in range(0, len(rows), CHUNK):
         results = output.start(start)
         try:
@@ -101,6 +108,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if bad_row is not None:
         return _fail(bad_row)
     out.flush()
+    return EXIT_OK
+
+
+def _profiled(rx: RowExpr, rows: list[tuple[Value, ...]], bad_row: GuestError | None, mode: str,
+              output: _Output, limits: Limits) -> int:
+    """All rows in one profiled run; the report goes to stderr after the
+    results, which stay alone on stdout (so `--where` CSV stays clean)."""
+    from vmscope.rows.profiling import profile_rows
+
+    report_text, error = profile_rows(rx, rows, rx.level, mode, output.start(0),
+                                      output.write, limits)
+    output.flush()
+    output.stream.flush()
+    sys.stderr.write(report_text)
+    if error is not None:
+        error.message = f"row {len(output.results) + 1}: {error.message}"
+        return _fail(error)
+    if bad_row is not None:
+        return _fail(bad_row)
     return EXIT_OK
 
 

@@ -9,10 +9,11 @@ generic -O0 closure code of the compiler."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vmscope.api import COMPILE_RECURSION, _ensure_recursion
 from vmscope.compiler.assembler import CompileBug
+from vmscope.compiler.codegen import Gen
 from vmscope.compiler.compiler import Compiler
 from vmscope.errors import CompileError, ErrorKind
 from vmscope.lang import nodes as n
@@ -156,6 +157,14 @@ def _make_next_row(ip: int, k: int) -> Closure:
     return op_next_row
 
 
+def _next_row_tail(gen: Gen, value: str) -> list[str]:
+    """-O1: the instruction computing the value last also does `next row`
+    (the separate `next row` instruction stays, as the target of jumps)."""
+    rows, append = gen.cap(ROWS_SLOT), gen.cap(APPEND_SLOT)
+    return [f"s[{append}]({value})", f"row = next(s[{rows}], None)", "if row is None:",
+            "    raise Halt", "vm.globals = row", f"return -{gen.ip_arg}"]
+
+
 _PY_TYPES: dict[n.TypeName, type] = {n.TypeName.INT: int, n.TypeName.FLOAT: float,
                                      n.TypeName.STR: str, n.TypeName.BOOL: bool}
 
@@ -199,7 +208,9 @@ def _compile_closure(rx: RowExpr, level: int = 0) -> RowCode:
     asm = compiler.asm
     asm.begin_function(0, len(_HIDDEN))
     asm.stmt = rx.span
-    compiler.expr(rx.expr)
+    if compiler.expr(rx.expr, _next_row_tail if level else None):
+        last = asm.instrs[-1]
+        asm.instrs[-1] = replace(last, argrepr=f"{last.argrepr}; next row")
     result = asm.top
     if asm.depth != 1:
         raise CompileBug(f"bad compilation: stack depth {asm.depth} after the expression")
