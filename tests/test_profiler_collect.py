@@ -213,6 +213,61 @@ def test_sampler_attributes_the_running_instruction() -> None:
     assert sampler.lost == 1
 
 
+def test_samples_around_calls_and_returns_keep_their_context() -> None:
+    """The VM's stack may be the one an instruction leaves: a sample of a
+    call after it pushed the callee's frame belongs to the caller, one of a
+    return after it popped belongs to the callee."""
+    program = vmscope.compile_source(CALLS + "fn r(n) {\n  if n { return r(n - 1) }\n  return 0\n}\n"
+                                     "print(r(3))\n", "t.vms")
+    code = program.code
+    tree = ContextTree(code)
+    ops = [i.op for i in code.instrs]
+    call_f = next(ip for ip, i in enumerate(code.instrs)
+                  if i.op is Op.CALL and i.argrepr.startswith("f/"))
+    ret_f = next(ip for ip, op in enumerate(ops) if op is Op.RETURN
+                 and code.instrs[ip].func == tree.callee[call_f])
+    assert tree.stack_of_sample((call_f,), call_f, call_f + 5) == ()  # call: frame pushed
+    assert tree.stack_of_sample((call_f,), call_f, None) == ()  # ... seen inside the call
+    assert tree.stack_of_sample((), ret_f, call_f + 1) == (call_f,)  # return: frame popped
+    assert tree.stack_of_sample((call_f,), ret_f, None) == (call_f,)  # not yet popped
+    assert tree.stack_of_sample((), ret_f, None) == ()  # nothing to go by
+    inner_r = next(ip for ip, i in enumerate(code.instrs)
+                   if i.op is Op.CALL and i.argrepr.startswith("r/") and
+                   i.func == tree.callee[ip])  # r calling itself: folds either way
+    assert tree.stack_of_sample((5, inner_r), inner_r, None) == (5, inner_r)
+
+    # and end to end: a probe samples the call after its closure ran
+    sampler = Sampler(tree, 1000, FakeClock())
+    fn = code.code[call_f]
+
+    def probe(vm: vmscope.vm.machine.VM) -> int:
+        d = fn(vm)
+        sampler.take(sys._getframe())
+        return d
+
+    vm = program.new_vm(lambda s: None)
+    vm.code = list(code.code)
+    vm.code[call_f] = probe
+    sample_loop(vm)
+    assert sampler.samples == {(0, call_f): 7}  # <main>'s node, not f's
+
+
+def test_cancel_stops_a_run_from_another_thread() -> None:
+    program = vmscope.compile_source("let i = 0\nwhile true { i += 1 }\n", "forever.vms")
+    col = Collector(program, Options(mode="count", calibration=FIXED))
+    timer = threading.Timer(0.2, col.cancel)
+    timer.start()
+    result = col.run(repeat=3)
+    timer.join()
+    assert col.interrupted and result.error is None and col.runs == 1
+    prof = col.profile
+    assert prof.error == "interrupted" and prof.steps and prof.steps > 1000
+    assert program.code.code[0].__name__ != "_interrupt"  # the program's own code is intact
+    col.cancel()  # cancelled before a run: it stops at once
+    col.run()
+    assert col.runs == 2
+
+
 @pytest.mark.parametrize("counts", [False, True])
 def test_sample_mode_end_to_end(counts: bool) -> None:
     program = vmscope.compile_source((SAMPLES / "fib.vms").read_bytes(), "fib.vms")

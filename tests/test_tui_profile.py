@@ -154,3 +154,40 @@ def test_profile_scene_matches_its_golden(tmp_path: Path) -> None:
     assert any("timed" in row and "315,376 instructions" in row for row in text)
     assert any("load_local" in row for row in text)
     check_golden("profile-120x40", svg, tmp_path)
+
+
+def test_functions_and_sequences_tabs() -> None:
+    async def test(app: DebuggerApp, pilot: Pilot[int]) -> None:
+        await press(app, pilot, "P", "5")
+        funcs = {r.key: r for r in table(app, "function").data_rows if not r.dispatch}
+        assert funcs["sq"].count == 2000 and funcs["<main>"].hits > 0  # calls of sq
+        assert funcs["sq"].incl_ns is not None and funcs["sq"].incl_ns >= funcs["sq"].ns
+        await press(app, pilot, "6")
+        seqs = table(app, "sequence").data_rows
+        assert seqs and all(len(r.key.split()) in (2, 3) for r in seqs)
+        family_hits = {r.key: r.hits for r in by_opcode(count_profile(LOOPY))}
+        for r in seqs:  # a sequence runs at most as often as its first opcode
+            assert 0 < r.hits <= family_hits[r.key.split()[0]]
+        assert keys_of(table(app, "sequence"))
+
+    drive(LOOPY, test)
+
+
+def test_x_stops_a_running_profile_and_keeps_what_ran() -> None:
+    async def test(app: DebuggerApp, pilot: Pilot[int]) -> None:
+        await pilot.press("P")
+        run = app.profile_run
+        assert run is not None
+        for _ in range(200):  # until the loop is running
+            await asyncio.sleep(0.01)
+            if run.steps():
+                break
+        assert isinstance(app.screen, ProfileScreen) and app.screen.check_action("stop", ())
+        await press(app, pilot, "x")
+        assert run.done and run.profile is not None and run.problem is None
+        assert run.profile.error == "interrupted" and run.profile.steps
+        screen = app.screen
+        assert isinstance(screen, ProfileScreen) and screen.check_action("stop", ()) is False
+        assert "interrupted" in screen.query_one("#profile-summary").render().plain  # type: ignore[attr-defined]
+
+    drive("let i = 0\nwhile true { i += 1 }\n", test)

@@ -33,7 +33,9 @@ def make_call(ip: int, offset: int, k: int, nargs: int, sizes: list[int], fn: in
 def make_return(ip: int, k: int) -> Closure:
     def op_return(vm: VM) -> int:
         value = vm.slots[k]
-        caller, call_ip, dest = vm.frames.pop()
+        frames = vm.frames
+        caller, call_ip, dest = frames[-1]
+        del frames[-1]  # not .pop(): no eval-breaker check (a sampler's signal) mid-return
         caller[dest] = value
         vm.slots = caller
         return call_ip + 1 - ip

@@ -440,7 +440,9 @@ class Gen:
     def return_tail(self, value: str) -> list[str]:
         self.ops.append("return")
         return [
-            "caller, call_ip, dest = vm.frames.pop()",
+            "fr = vm.frames",  # not .pop(): no eval-breaker check (a sampler's signal) here
+            "caller, call_ip, dest = fr[-1]",
+            "del fr[-1]",
             f"caller[dest] = {value}",
             "vm.slots = caller",
             f"return call_ip + 1 - {self.ip_arg}",

@@ -297,7 +297,7 @@ def sequences(profile: Profile, length: int) -> list[Row]:
     d = profile.calibration.dispatch_ns
     rows = [Row(" ".join(k), "", round(n), times[k], count=round(n),
                 saved_ns=n * (length - 1) * d, exact=exact[k])
-            for k, n in counts.items()]
+            for k, n in counts.items() if round(n)]  # not estimates that round to none
     if profile.has_time:
         rows.sort(key=lambda r: (-r.ns, -r.hits, r.key))
     else:

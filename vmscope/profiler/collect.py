@@ -46,6 +46,8 @@ from vmscope.vm.opcodes import Op
 
 if TYPE_CHECKING:
     from vmscope.api import Program, RunResult
+    from vmscope.vm.machine import VM
+    from vmscope.vm.program import Closure
 
 DEFAULT_RATES = {"sample": 2000.0, "pyspy": 1000.0}
 
@@ -82,6 +84,10 @@ def tool_name() -> str:
     return f"vmscope {__version__}"
 
 
+def _interrupt(vm: VM) -> int:
+    raise KeyboardInterrupt
+
+
 class Collector:
     """Runs one program under one in-process mode, any number of times."""
 
@@ -103,6 +109,7 @@ class Collector:
         self.deopts: dict[int, int] = {}  # ip -> failed type guards (-O1/-O2)
         self.error: str | None = None
         self.interrupted = False
+        self._live: list[Closure] | None = None  # the code list of the run in progress
 
     def run(self, out: Callable[[str], Any] | None = None, repeat: int = 1) -> RunResult:
         """`repeat` runs of the program (stopping at an error), accumulated;
@@ -129,6 +136,9 @@ class Collector:
             self.calibration = calibrate(opts.mode, opts.clock)
         chunks: list[str] = []
         vm = self.program.new_vm(out if out is not None else chunks.append, opts.limits)
+        vm.code = self._live = list(vm.code)  # a copy of its own, which cancel() may overwrite
+        if self.interrupted:
+            vm.code[:] = [_interrupt] * len(vm.code)
         needed = values.NEST_LIMIT * 4 + 1000
         if sys.getrecursionlimit() < needed:
             sys.setrecursionlimit(needed)
@@ -169,6 +179,15 @@ class Collector:
                     self.deopts[ip] = self.deopts.get(ip, 0) + count
         steps = sum(sum(h) for h in st.node_hits) if st is not None else 0
         return RunResult("".join(chunks), error, steps, vm.deepest, elapsed / 1e9)
+
+    def cancel(self) -> None:
+        """Stop the run in progress (from another thread, as Ctrl-C would on
+        the main one): every instruction becomes one that interrupts, so the
+        loop stops at its next dispatch and the profile so far is kept."""
+        self.interrupted = True
+        live = self._live
+        if live is not None:
+            live[:] = [_interrupt] * len(live)
 
     def _reference_run(self) -> None:
         """The same program in the fast loop (output discarded: the language
@@ -303,7 +322,7 @@ class Collector:
                 count = st.taken[ip]
             if count:
                 edges.append(Edge(ip, instr.target, count))
-        edges.extend(Edge(a, b, n) for (a, b), n in sorted(st.ret_edges.items()))
+        edges.extend(Edge(a, b, n) for a, b, n in st.returns())
         return tuple(edges)
 
 

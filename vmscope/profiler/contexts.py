@@ -52,6 +52,8 @@ class ContextTree:
     def __init__(self, code: CompiledCode) -> None:
         self.main = len(code.functions) - 1
         self.callee = callees_of(code)
+        self.func_of = [i.func for i in code.instrs]
+        self.returns = frozenset(ip for ip, i in enumerate(code.instrs) if i.op is Op.RETURN)
         self.nodes: list[Context] = [Context(-1, -1, self.main)]
         self._index: dict[tuple[int, int], int] = {}
 
@@ -66,6 +68,24 @@ class ContextTree:
         self.nodes.append(Context(node, call_ip, self.callee[call_ip]))
         self._index[key] = new
         return new
+
+    def stack_of_sample(self, call_ips: tuple[int, ...], ip: int, after: int | None
+                        ) -> tuple[int, ...]:
+        """The guest stack a sample of instruction `ip` belongs to. The VM's
+        stack may already be the one `ip` leaves: a call's new frame (dropped
+        here; a self-recursive call folds to the same node either way), or a
+        return's caller (the callee's frame is put back from `after`, the ip
+        the return goes to: its call site is after - 1)."""
+        callee, func_of = self.callee, self.func_of
+        f = func_of[ip]
+        if call_ips and call_ips[-1] == ip and callee[ip] >= 0 and callee[ip] != f:
+            return call_ips[:-1]
+        if after is not None and ip in self.returns and 0 < after <= len(callee) and \
+                callee[after - 1] == f:
+            top = callee[call_ips[-1]] if call_ips else self.main
+            if top != f:
+                return (*call_ips, after - 1)
+        return call_ips
 
     def node_for_stack(self, call_ips: Sequence[int]) -> int:
         """The node of a guest stack given as its call ips, outermost first,

@@ -38,7 +38,7 @@ class LoopState:
         self.taken = [0] * self.size
         self.clipped = 0  # timed brackets over CLIP_NS (a preemption, most likely)
         self.clipped_ns = 0
-        self.ret_edges: dict[tuple[int, int], int] = {}
+        self.ret_edges: dict[int, int] = {}  # src * size + dest -> returns (see returns())
         nfuncs = max(len(code.functions), 1)
         self.active = [-1] * nfuncs
         self.active[self.tree.main] = 0
@@ -52,15 +52,16 @@ class LoopState:
         self.active[self.tree.main] = 0
 
     def enter(self, cur: int, ip: int) -> int:
-        """Bookkeeping of a CALL at `ip` from context `cur`: the callee's node."""
+        """Bookkeeping of a CALL at `ip` from context `cur`: the callee's node.
+        (count_loop inlines the common case, a call to an active function.)"""
         f = self.callee[ip]
         node = self.active[f]
-        if node < 0:
-            node = self.tree.child(cur, ip)
-            self.active[f] = node
-            self.stack.append((cur, f))
-        else:
+        if node >= 0:  # recursion folds onto the active node
             self.stack.append((cur, -1))
+            return node
+        node = self.tree.child(cur, ip)
+        self.active[f] = node
+        self.stack.append((cur, f))
         while len(self.node_hits) <= node:
             self.node_hits.append([0] * self.size)
             self.node_ns.append([0] * self.size)
@@ -68,12 +69,16 @@ class LoopState:
 
     def leave(self, ip: int, dest: int) -> int:
         """Bookkeeping of a RETURN from `ip` to `dest`: the caller's node."""
-        key = (ip, dest)
+        key = ip * self.size + dest
         self.ret_edges[key] = self.ret_edges.get(key, 0) + 1
         cur, f = self.stack.pop()
         if f >= 0:
             self.active[f] = -1
         return cur
+
+    def returns(self) -> list[tuple[int, int, int]]:
+        """(return ip, destination, count), in order."""
+        return sorted((*divmod(key, self.size), n) for key, n in self.ret_edges.items())
 
 
 def sample_loop(vm: VM) -> None:
@@ -102,8 +107,10 @@ def count_loop(vm: VM, st: LoopState) -> None:
     last = ip
     kinds = st.kinds
     taken = st.taken
+    callee, active, stack = st.callee, st.active, st.stack
+    node_hits, ret_edges, size = st.node_hits, st.ret_edges, st.size
     cur = 0
-    hits = st.node_hits[cur]
+    hits = node_hits[cur]
     try:
         while True:
             last = ip  # noqa: F841
@@ -116,12 +123,21 @@ def count_loop(vm: VM, st: LoopState) -> None:
             if k == BRANCH:
                 if d != 1:
                     taken[ip] += 1
-            elif k == CALL:
-                cur = st.enter(cur, ip)
-                hits = st.node_hits[cur]
-            else:
-                cur = st.leave(ip, ip + d)
-                hits = st.node_hits[cur]
+            elif k == CALL:  # LoopState.enter, its common case inlined
+                node = active[callee[ip]]
+                if node >= 0:
+                    stack.append((cur, -1))
+                    cur = node
+                else:
+                    cur = st.enter(cur, ip)
+                hits = node_hits[cur]
+            else:  # LoopState.leave, inlined
+                key = ip * size + ip + d
+                ret_edges[key] = ret_edges.get(key, 0) + 1
+                cur, f = stack.pop()
+                if f >= 0:
+                    active[f] = -1
+                hits = node_hits[cur]
             ip += d
     except Halt:
         vm.ip = ip

@@ -54,13 +54,14 @@ def fast_run(program: Program) -> tuple[float, float]:
 
 
 def child_run(path: Path, pyspy: str | None, rate: float,
-              repeat: int) -> tuple[float, float, str]:
+              repeat: int, level: int) -> tuple[float, float, str]:
     """One child run (under py-spy if given): (VM wall ns per run, CPU ns per
     run, raw stacks)."""
     with tempfile.TemporaryDirectory(prefix="vmscope-bench-") as tmp:
         d = Path(tmp)
         child = [sys.executable, "-m", "vmscope.profiler.child", str(path), "--out",
-                 str(d / "out.txt"), "--meta", str(d / "meta.json"), "--repeat", str(repeat)]
+                 str(d / "out.txt"), "--meta", str(d / "meta.json"), "--repeat", str(repeat),
+                 "--level", str(level)]
         cmd = child if pyspy is None else [pyspy, "record", "--format", "raw", "--rate",
                                            str(round(rate)), "--nonblocking", "-o",
                                            str(d / "raw.txt"), "--", *child]
@@ -96,9 +97,9 @@ def shared_top(a: Profile, b: Profile, n: int = 5) -> int:
 
 def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
                   pyspy: str | None, child_repeat: int,
-                  sample_rate: float = 2000.0) -> dict[str, Any]:
+                  sample_rate: float = 2000.0, level: int = 1) -> dict[str, Any]:
     path = SAMPLES_DIR / f"{name}.vms"
-    program = compile_source(path.read_bytes(), path.name)
+    program = compile_source(path.read_bytes(), path.name).at_level(level)
     # timed mode's own reference run is off: the fast runs here are the reference
     collectors = {m: Collector(program, Options(mode=m, calibration=calibrate(m),
                                                 rate_hz=sample_rate if m == "sample" else None,
@@ -121,8 +122,8 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
             ratios[m].append((col.wall_ns - before) / f)
             cpu_ratios[m].append(cpu / fc)
         if pyspy is not None and "pyspy" in modes:
-            b, bc, _ = child_run(path, None, rate, child_repeat)
-            s, sc, raw = child_run(path, pyspy, rate, child_repeat)
+            b, bc, _ = child_run(path, None, rate, child_repeat, level)
+            s, sc, raw = child_run(path, pyspy, rate, child_repeat, level)
             base.append(b)
             spied.append(s)
             ratios["pyspy"].append(s / b)
@@ -211,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="the in-process sampler's rate (Hz)")
     ap.add_argument("--child-repeat", type=int, default=3,
                     help="runs of the program per py-spy child (more samples)")
+    ap.add_argument("-O", dest="level", type=int, choices=(0, 1, 2), default=1,
+                    help="the -O level (default 1, `vmscope profile`'s default)")
     ap.add_argument("--json", action="store_true", help="print the raw results as JSON")
     args = ap.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
@@ -227,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.programs:
         sys.stderr.write(f"benchmarking {name}...\n")
         results.append(bench_program(name, modes, args.reps, args.rate, pyspy,
-                                     args.child_repeat, args.sample_rate))
+                                     args.child_repeat, args.sample_rate, args.level))
     sys.stdout.write(json.dumps(results, indent=1) + "\n" if args.json
                      else report(results, modes))
     return 0

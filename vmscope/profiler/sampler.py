@@ -55,8 +55,10 @@ class Sampler:
         # keyed by (guest stack as call ips, ip); resolved to context nodes after the run
         self._raw: dict[tuple[tuple[int, ...], int], int] = {}
         self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
-        # (guest frames, ip, (closure code, its f_lasti) when the sample is in a closure)
-        self._log: list[tuple[tuple[Any, ...], int, tuple[CodeType, int] | None]] = []
+        # (guest frames, ip, (closure code, its f_lasti) when the sample is in a
+        # closure, the next ip when it is in the loop itself)
+        self._log: list[tuple[tuple[Any, ...], int, tuple[CodeType, int] | None,
+                              int | None]] = []
         self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
         self.lost = 0
         self.taken = 0
@@ -80,6 +82,7 @@ class Sampler:
         log = self._log
         loop_codes = LOOP_CODES
         both_ends = 2 * MAX_WALK
+        returns = self.tree.returns
         me = self
         last_loop = self._last_loop
 
@@ -99,15 +102,27 @@ class Sampler:
             local = loop.f_locals if loop is not None else None
             ip = local.get("last") if local is not None else None
             vm = local.get("vm") if local is not None else None
-            if ip is None or vm is None:  # outside the loop, or at its very start
+            if local is None or ip is None or vm is None:  # outside the loop, or at its start
                 me.lost += 1
             else:
                 # only cheap copies here; stacks and entries are decoded in _tally
                 frames = vm.frames
                 if len(frames) > both_ends:
                     frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
-                at = (inner.f_code, inner.f_lasti) if inner is frame and inner is not None else None
-                log.append((tuple(frames), ip, at))
+                at = None
+                after = None  # where a return goes: in the loop, `ip` has moved on there
+                if inner is None:
+                    after = local.get("ip")
+                    if after == ip:  # the count loop, mid-bookkeeping: ip not moved yet
+                        d = local.get("d")
+                        after = None if d is None else ip + d
+                else:
+                    if inner is frame:
+                        at = (inner.f_code, inner.f_lasti)
+                    if ip in returns:  # inside a return, past its pop of the frame?
+                        call_ip = inner.f_locals.get("call_ip")
+                        after = None if call_ip is None else call_ip + 1
+                log.append((tuple(frames), ip, at, after))
                 if len(log) >= LOG_LIMIT:  # a long run: fold now and then, not only at the end
                     me._tally()
             me.taken += 1
@@ -119,7 +134,8 @@ class Sampler:
         """Fold the raw log into counts by (guest stack, ip), telling apart the
         samples taken at the very entry of an instruction's closure."""
         entry = self._entry
-        for frames, ip, at in self._log:
+        stack_of = self.tree.stack_of_sample
+        for frames, ip, at, after in self._log:
             at_entry = False
             if at is not None:
                 code, lasti = at
@@ -128,7 +144,7 @@ class Sampler:
                     start = entry[code] = _resume_offset(code)
                 at_entry = lasti <= start
             table = self._raw_dispatch if at_entry else self._raw
-            key = (_call_ips(frames), ip)
+            key = (stack_of(_call_ips(frames), ip, after), ip)
             table[key] = table.get(key, 0) + 1
         self._log.clear()
 

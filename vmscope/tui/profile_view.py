@@ -1,5 +1,6 @@
 """The Profile view: what `P` measured, as sortable tables by opcode,
-instruction, source line and loop (heat-coloured shares and bars), a summary
+instruction, source line, loop, function and opcode sequence (heat-coloured
+shares and bars; vmscope.tui.profile_tables), a summary
 that states the mode, counts, wall time, samples and overhead, and a
 sparkline of throughput (instructions per second) while the profile runs and
 after. Escape or `P` returns to the debugger.
@@ -15,35 +16,24 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
 
-from vmscope.profiler.aggregate import (
-    DISPATCH,
-    Row,
-    by_instruction,
-    by_line,
-    by_loop,
-    by_opcode,
-    dispatch_row,
-    per_ip,
-)
+from vmscope.profiler.aggregate import DISPATCH, per_ip
 from vmscope.profiler.calibrate import calibrate
 from vmscope.profiler.collect import Collector
 from vmscope.profiler.loops import Clock
 from vmscope.profiler.model import Profile
-from vmscope.tui import style as st
+from vmscope.tui.profile_tables import VIEWS, ViewTable, ns_text, table_spec
 
 POLL_SECONDS = 0.05
 CLOCK_EVERY = 20_000  # how often the UI thread reads the running profile's step count
-BAR = 10
-DETAIL = 44
 
 
 # ---- the model the app keeps ----------------------------------------------------------------
@@ -184,169 +174,6 @@ def rate_text(per_second: float) -> str:
     return f"{per_second:.0f} /s"
 
 
-def ns_text(ns: float) -> str:
-    return st.format_ns(round(ns)) or "0"
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    key: Callable[[Row], Any]  # the sort key
-    cell: Callable[[Row], str | Text]
-    descending: bool = True  # the first click sorts this way
-    same_as: int | None = None  # sorts as that column does (the heat bar: its share)
-
-
-class ViewTable(DataTable[Any]):
-    """One view's rows; click a header (or press `s` / `r`) to sort."""
-
-    DEFAULT_CSS = """
-    ViewTable { height: 1fr; background: $surface; }
-    ViewTable > .datatable--header { background: $panel; color: #d0d0d0; text-style: bold; }
-    """
-
-    def __init__(self, view: str, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self.view = view
-        self.columns_spec: list[Column] = []
-        self.data_rows: list[Row] = []
-        self.sort_column = 0
-        self.reverse = False
-
-    def load(self, columns: list[Column], rows: list[Row], sort_column: int) -> None:
-        self.columns_spec, self.data_rows = columns, rows
-        self.sort_column, self.reverse = sort_column, False
-        self._fill()
-
-    def sort_by(self, column: int) -> None:
-        """Sort by `column`; again by the same one reverses the order."""
-        if 0 <= column < len(self.columns_spec):
-            alias = self.columns_spec[column].same_as
-            column = column if alias is None else alias
-        if column == self.sort_column:
-            self.reverse = not self.reverse
-        else:
-            self.sort_column, self.reverse = column, False
-        self._fill()
-
-    def next_sort(self) -> None:
-        """The next column that sorts differently (wrapping), descending first."""
-        n = len(self.columns_spec)
-        column = self.sort_column
-        for _ in range(n):
-            column = (column + 1) % n
-            if self.columns_spec[column].same_as is None:
-                self.sort_by(column)
-                return
-
-    def toggle_reverse(self) -> None:
-        self.reverse = not self.reverse
-        self._fill()
-
-    def ordered(self) -> list[Row]:
-        if not self.columns_spec:
-            return list(self.data_rows)
-        col = self.columns_spec[self.sort_column]
-        rows = sorted(self.data_rows, key=col.key, reverse=col.descending)
-        return rows[::-1] if self.reverse else rows
-
-    def _fill(self) -> None:
-        cursor = self.cursor_row
-        self.clear(columns=True)
-        for n, col in enumerate(self.columns_spec):  # the sort column's label says so
-            arrow = ("▼" if col.descending != self.reverse else "▲") if n == self.sort_column \
-                else " "
-            self.add_column(Text(col.label + arrow), key=col.label)
-        for row in self.ordered():
-            self.add_row(*(col.cell(row) for col in self.columns_spec))
-        if self.row_count:
-            self.move_cursor(row=min(cursor, self.row_count - 1), animate=False)
-        self.refresh()
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        self.sort_by(event.column_index)
-
-
-VIEWS = (("opcode", "Opcodes"), ("instruction", "Instructions"), ("line", "Lines"),
-         ("loop", "Loops"))
-
-
-def _key_number(text: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(text), "")
-    except ValueError:
-        return (1, 0.0, text)
-
-
-def table_spec(profile: Profile, view: str) -> tuple[list[Column], list[Row], int]:
-    """The columns and rows of one view, and the column to sort by first."""
-    timed = profile.has_time
-    total = profile.total_ns if timed else float(profile.steps or 0)
-    if view == "loop":
-        rows = by_loop(profile)
-    else:
-        rows = {"opcode": by_opcode, "instruction": by_instruction, "line": by_line}[view](profile)
-        rows = [*rows, dispatch_row(profile)]
-
-    def weight(r: Row) -> float:
-        if view == "loop":
-            return (r.incl_ns or 0.0) if timed else float(r.hits)
-        return r.ns if timed else float(r.hits)
-
-    top = max((weight(r) / total for r in rows if not r.dispatch), default=0.0) if total \
-        else 0.0
-
-    def share(r: Row) -> float:
-        return weight(r) / total if total else 0.0
-
-    def share_cell(r: Row) -> Text:
-        s = share(r)
-        colour = "#8a8a8a" if r.dispatch else st.heat_colour(s / top if top else 0.0)
-        return Text(f"{s * 100:5.1f}%", colour, justify="right")
-
-    def bar_cell(r: Row) -> Text:
-        s = share(r)
-        bar = st.heat_bar(min(s / top, 1.0) if top else 0.0, BAR)
-        if r.dispatch:
-            bar.stylize("#8a8a8a")
-        return bar
-
-    def key_cell(r: Row) -> Text:
-        return Text(r.key, "italic #8a8a8a" if r.dispatch else "bold")
-
-    def detail_cell(r: Row) -> Text:
-        return Text(st.cut(r.detail, DETAIL))  # a Text: source like `xs[i]` is not markup
-
-    def right(text: str) -> Text:
-        return Text(text, justify="right")
-
-    names = {"opcode": "opcode", "instruction": "ip", "line": "line", "loop": "line"}
-    details = {"opcode": "variants", "instruction": "where  op", "line": "source",
-               "loop": "loop"}
-    cols = [Column(names[view], lambda r: (r.dispatch, _key_number(r.key)), key_cell, False),
-            Column(details[view], lambda r: r.detail, detail_cell, False)]
-    if view == "loop":
-        cols.append(Column("iters", lambda r: r.count or 0,
-                           lambda r: right(st.format_count(r.count or 0))))
-    cols.append(Column("hits", lambda r: r.hits, lambda r: right(st.format_count(r.hits))))
-    if timed:
-        if view == "loop":
-            cols.append(Column("time incl", lambda r: r.incl_ns or 0.0,
-                               lambda r: right(ns_text(r.incl_ns or 0.0))))
-        else:
-            cols.append(Column("time", lambda r: r.ns, lambda r: right(ns_text(r.ns))))
-            cols.append(Column("ns/hit", lambda r: r.ns / r.hits if r.hits else 0.0,
-                               lambda r: right(f"{r.ns / r.hits:.1f}" if r.hits else "")))
-        if profile.mode in ("sample", "pyspy"):
-            cols.append(Column("±95%", lambda r: r.err_ns or 0.0,
-                               lambda r: right(ns_text(r.err_ns) if r.err_ns else "")))
-    share_col = len(cols)
-    cols.append(Column("time%" if timed else "hits%", share, share_cell))
-    cols.append(Column("heat", share, bar_cell, same_as=share_col))
-    return cols, rows, share_col
-
-
 # ---- the screen -----------------------------------------------------------------------------
 
 class ProfileScreen(Screen[None]):
@@ -368,12 +195,15 @@ class ProfileScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,P", "close", "Debugger", key_display="esc/P"),
+        Binding("x", "stop", "Stop run"),
         Binding("s", "next_sort", "Sort"),
         Binding("r", "reverse", "Reverse"),
         Binding("1", "tab('opcode')", "Opcodes", show=False),
         Binding("2", "tab('instruction')", "Instructions", show=False),
         Binding("3", "tab('line')", "Lines", show=False),
         Binding("4", "tab('loop')", "Loops", show=False),
+        Binding("5", "tab('function')", "Functions", show=False),
+        Binding("6", "tab('sequence')", "Sequences", show=False),
     ]
 
     def __init__(self, run: ProfileRun, filename: str) -> None:
@@ -430,6 +260,7 @@ class ProfileScreen(Screen[None]):
         if self.loaded is run.profile:
             return
         self.loaded = prof = run.profile
+        self.refresh_bindings()  # "Stop run" goes
         summary.update(summary_text(prof, self.filename, run.level, run.label))
         for view, _ in VIEWS:
             cols, rows, sort_column = table_spec(prof, view)
@@ -439,6 +270,16 @@ class ProfileScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def action_stop(self) -> None:
+        """Cancel the run; the profile of what ran so far is shown."""
+        if not self.run.done:
+            self.run.collector.cancel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return not self.run.done  # hidden once the run is over
+        return True
 
     def action_next_sort(self) -> None:
         self.active_table.next_sort()
