@@ -390,6 +390,20 @@ def test_batch_and_single_row_api(engine: str) -> None:
     assert runner.evaluate_rows(rows[:1]) + runner.evaluate_rows(rows[1:]) == [4.0, 1.5, 1.0]
 
 
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_single_rows_and_batches_share_a_closure_runner(level: int) -> None:
+    rx = compile_expression("x > 0 and s != \"z\" or y * 2 > 1", COLUMNS)
+    rx.level = level
+    rows = [[1, 2.0, "ab"], [3, 0.5, "z"], [0, -1.0, "z"], [-1, 3.0, ""]]
+    want = evaluate_rows(rx, rows, engine="ast")
+    runner = make_runner(rx)
+    mixed = [runner.evaluate_row(rows[0]), *runner.evaluate_rows(rows[1:3]),
+             runner.evaluate_row(rows[3])]
+    assert mixed == want == [runner.evaluate_row(r) for r in rows]
+    with pytest.raises(ValueError, match="row 1 has 2 values"):
+        runner.evaluate_row([1, 2.0])
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_batch_error_leaves_the_earlier_values_in_out(engine: str) -> None:
     rx = compile_expression("10 // x", COLUMNS)

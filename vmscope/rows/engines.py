@@ -45,6 +45,9 @@ def _discard(text: str) -> None:
     pass
 
 
+_NO_MORE_ROWS: Iterator[Any] = iter(())
+
+
 
 
 def tree_depth(e: n.Expr) -> int:
@@ -121,7 +124,25 @@ class ClosureRows:
         return out
 
     def evaluate_row(self, row: Row) -> Value:
-        return self.evaluate_rows((row,))[0]
+        """One row, one VM entry, without a batch's set-up (an exhausted
+        iterator stands for the rows after it)."""
+        if len(row) != len(self.rx.columns):
+            _check_widths(self.rx, (row,))
+        vm = self.vm
+        s = vm.slots
+        out: list[Value] = []
+        vm.globals = row  # type: ignore[assignment]  # a row is read by index only
+        s[ROWS_SLOT] = _NO_MORE_ROWS
+        s[APPEND_SLOT] = out.append
+        vm.ip = 0
+        try:
+            if self.budget is None:
+                vm.run()
+            else:
+                vm.run_counted(max(self.budget - vm.steps, 0))
+        finally:
+            s[APPEND_SLOT] = None
+        return out[0]
 
 
 class AstRows:
