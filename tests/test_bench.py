@@ -42,6 +42,21 @@ def test_bench_command_json() -> None:
     assert row["name"] == "loop"
     assert {"ast", "python", "O0", "O1", "O2"} <= set(row["seconds"])
     assert row["O1_speedup"] > 0 and row["O2_instr_per_s"] > 0
-    assert data["rows"] == [] and data["continue"] is None
+    assert data["rows"] == [] and data["continue"] is None and data["compile"] is None
     # With one benchmark the geomean is that benchmark's own speedup.
     assert abs(data["summary"]["O1_geomean_speedup"] - row["O1_speedup"]) < 1e-9
+
+
+def test_compile_benchmark_program_is_sized_and_runs_alike() -> None:
+    from vmscope.bench.compile import _memory, sized_source
+
+    source, count = sized_source(3000)
+    program = vmscope.compile_source(source, "generated.vms")
+    assert count == len(program.compiled(0).code) >= 3000
+    assert len(program.compiled(0).code) < 3000 + 200  # one function's worth over, at most
+    want = program.run("ast")
+    assert want.error is None and want.output.strip().isdigit()
+    for level in (0, 1, 2):
+        assert program.at_level(level).run().output == want.output
+    instructions, retained, peak = _memory(source, 1)
+    assert instructions == len(program.compiled(1).code) and 0 < retained <= peak

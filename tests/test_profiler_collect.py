@@ -217,8 +217,8 @@ def test_samples_around_calls_and_returns_keep_their_context() -> None:
     """The VM's stack may be the one an instruction leaves: a sample of a
     call after it pushed the callee's frame belongs to the caller, one of a
     return after it popped belongs to the callee."""
-    program = vmscope.compile_source(CALLS + "fn r(n) {\n  if n { return r(n - 1) }\n  return 0\n}\n"
-                                     "print(r(3))\n", "t.vms")
+    recursive = "fn r(n) {\n  if n { return r(n - 1) }\n  return 0\n}\nprint(r(3))\n"
+    program = vmscope.compile_source(CALLS + recursive, "t.vms")
     code = program.code
     tree = ContextTree(code)
     ops = [i.op for i in code.instrs]

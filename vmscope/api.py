@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,22 @@ class RunResult:
         return 0 if self.error is None else 1
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while compiling: the compiler makes
+    hundreds of thousands of objects and no garbage cycles, and the
+    collector's passes over them cost more than the compiling (4x at -O0 on a
+    100,000-instruction program)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class Program:
     """A compiled program. Runs start from a fresh state, so one Program can
     be run any number of times, on either engine."""
@@ -64,7 +82,8 @@ class Program:
             from vmscope.compiler.compiler import compile_program
 
             _ensure_recursion(COMPILE_RECURSION)
-            code = self._code[level] = compile_program(self.resolved, level)
+            with gc_paused():
+                code = self._code[level] = compile_program(self.resolved, level)
         return code
 
     @property
@@ -150,9 +169,9 @@ def compile_source(text: str | bytes, filename: str = "<input>") -> Program:
         text = text[1:]
     source = Source(filename, text)
     _ensure_recursion(COMPILE_RECURSION)
-    module = parse(text)
     try:
-        return Program(source, resolve(module))
+        with gc_paused():
+            return Program(source, resolve(parse(text)))
     except RecursionError:
         raise CompileError(ErrorKind.SYNTAX, "program nested too deeply",
                            Span.point(1, 1)) from None

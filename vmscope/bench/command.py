@@ -1,7 +1,8 @@
 """`vmscope bench`: every benchmark on the AST interpreter, the closure VM at
 each optimisation level and the hand-written Python equivalent, interleaved
-in one run; medians, ratios and a geomean row. `--debugger` adds the
-debugger's continue speed against the fast loop."""
+in one run; medians, ratios and a geomean row; row evaluation
+(vmscope.bench.rows) and compile time and memory (vmscope.bench.compile).
+`--debugger` adds the debugger's continue speed against the fast loop."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def machine() -> str:
 
 
 def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
-           cont: dict[str, Any] | None) -> None:
+           cont: dict[str, Any] | None, comp: dict[str, Any] | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -110,6 +111,8 @@ def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
     console.print(table)
     for r in extra:
         console.print(r["text"])
+    if comp:
+        console.print(comp["text"])
     if cont:
         console.print(f"debugger continue-to-breakpoint runs at {cont['relative_speed']:.0%} of "
                       f"the fast loop ({cont['continue_s'] * 1000:.1f} ms vs "
@@ -121,7 +124,7 @@ def register(sub: Any) -> None:
     p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     p.add_argument("--only", action="append", default=None, metavar="NAME",
                    help="run only this benchmark (repeatable): "
-                        + ", ".join(b.name for b in PROGRAMS) + ", rows")
+                        + ", ".join(b.name for b in PROGRAMS) + ", rows, compile")
     p.add_argument("--debugger", action="store_true",
                    help="also measure the debugger's continue speed")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -135,11 +138,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from vmscope.bench.rows import row_benchmarks
 
         extra = row_benchmarks(args.rounds)
+    comp = None
+    if not args.only or "compile" in args.only:
+        from vmscope.bench.compile import compile_benchmark
+
+        comp = compile_benchmark(min(args.rounds, 3))
     cont = continue_speed(args.rounds) if args.debugger else None
     if args.json:
         json.dump({"machine": machine(), "programs": rows, "summary": summary(rows) if rows
-                   else {}, "rows": extra, "continue": cont}, sys.stdout, indent=2)
+                   else {}, "rows": extra, "compile": comp, "continue": cont}, sys.stdout,
+                  indent=2)
         sys.stdout.write("\n")
     else:
-        render(rows, extra, cont)
+        render(rows, extra, cont, comp)
     return 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from vmscope.source import Span
 
@@ -84,8 +84,9 @@ PUNCTUATION: list[T] = sorted(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token; a NamedTuple since the lexer makes one per token (see Span)."""
+
     kind: T
     text: str
     span: Span
