@@ -241,3 +241,17 @@ def test_pyspy_reports_guest_errors(capsys: pytest.CaptureFixture[str]) -> None:
     got = err.splitlines()
     assert got[0].split(": ")[:2] == want[0].split(": ")[:2]
     assert got[1:len(want)] == want[1:]
+
+
+def test_overhead_benchmark_reports_modes_and_the_signal_floor(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from vmscope.profiler import overhead
+
+    assert overhead.main(["sieve", "--reps", "1", "--modes", "count,sample,timed", "--json"]) == 0
+    (result,) = json.loads(capsys.readouterr().out)
+    assert set(result["overhead"]) == {"count", "sample", "timed", "signals"}
+    assert all(v > 0 for v in result["overhead"].values())
+    assert 0 <= result["shared_sample_timed"] <= 5 and result["samples"] > 0
+    assert overhead.main(["sieve", "--reps", "1", "--modes", "sample"]) == 0
+    text = capsys.readouterr().out
+    assert "signals" in text and overhead.SIGNALS_NOTE in text

@@ -33,11 +33,11 @@ from vmscope.profiler.loops import LOOP_CODES, Clock
 
 MAX_WALK = 64  # frames kept from each end of a very deep guest stack
 _CALL_IP = operator.itemgetter(1)
+LOG_LIMIT = 1 << 16
 
 
 def _call_ips(frames: tuple[tuple[Any, int, int], ...]) -> tuple[int, ...]:
     return tuple(map(_CALL_IP, frames))
-LOG_LIMIT = 1 << 16
 
 
 def _resume_offset(code: CodeType) -> int:
@@ -56,7 +56,7 @@ class Sampler:
         self._raw: dict[tuple[tuple[int, ...], int], int] = {}
         self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
         # (guest frames, ip, (closure code, its f_lasti) when the sample is in a
-        # closure, the next ip when it is in the loop itself)
+        # closure, the next ip when it is in the loop itself; see stack_of_sample)
         self._log: list[tuple[tuple[Any, ...], int, tuple[CodeType, int] | None,
                               int | None]] = []
         self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
@@ -82,7 +82,6 @@ class Sampler:
         log = self._log
         loop_codes = LOOP_CODES
         both_ends = 2 * MAX_WALK
-        returns = self.tree.returns
         me = self
         last_loop = self._last_loop
 
@@ -110,18 +109,14 @@ class Sampler:
                 if len(frames) > both_ends:
                     frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
                 at = None
-                after = None  # where a return goes: in the loop, `ip` has moved on there
+                after = None  # in the loop itself, the ip `last` moved on to
                 if inner is None:
                     after = local.get("ip")
                     if after == ip:  # the count loop, mid-bookkeeping: ip not moved yet
                         d = local.get("d")
                         after = None if d is None else ip + d
-                else:
-                    if inner is frame:
-                        at = (inner.f_code, inner.f_lasti)
-                    if ip in returns:  # inside a return, past its pop of the frame?
-                        call_ip = inner.f_locals.get("call_ip")
-                        after = None if call_ip is None else call_ip + 1
+                elif inner is frame:
+                    at = (inner.f_code, inner.f_lasti)
                 log.append((tuple(frames), ip, at, after))
                 if len(log) >= LOG_LIMIT:  # a long run: fold now and then, not only at the end
                     me._tally()
