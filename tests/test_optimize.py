@@ -207,4 +207,6 @@ def test_row_expression_is_three_instructions_at_o1() -> None:
 
     rx = compile_expression('(price * qty) * (1 - discount) > 100 and name != "x"', COLUMNS)
     ops = [i.op for i in rx.code_at(1).code.instrs]
-    assert ops == [Op.BRANCH, Op.EXPR, Op.HALT]  # test+jump, the right side, next row
+    # the left test (ending the row when false), the right side ending the row,
+    # and a plain `next row` (unreached here; the target of other shapes' jumps)
+    assert ops == [Op.BRANCH, Op.EXPR, Op.HALT]

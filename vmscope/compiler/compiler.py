@@ -359,7 +359,7 @@ class Compiler(Fusion):
         elif isinstance(e, n.And | n.Or):
             end = Label("and" if isinstance(e, n.And) else "or")
             if self.level and isinstance(e.left, n.Binary):
-                self.fused_logic(e, end)  # compare-and-branch
+                self.fused_logic(e, end, tail)  # compare-and-branch
                 consumed = self.expr(e.right, tail)
                 asm.bind(end)
                 return consumed

@@ -194,11 +194,12 @@ class Fusion:
         asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
                  argrepr=unparse(e), pops=pops, pushes=1, shape=family)
 
-    def fused_logic(self, e: n.And | n.Or, end: Label) -> None:
+    def fused_logic(self, e: n.And | n.Or, end: Label, tail: Tail | None = None) -> None:
         """`x OP y and ...` / `or`: the left comparison (or operator) fused with
-        the short-circuit jump: it stores its value, then jumps to `end` keeping
-        it when it decides the result, or falls through (the right operand
-        overwrites it). `end` is bound by the caller after the right operand."""
+        the short-circuit jump: when its value decides the result, it keeps it
+        and jumps to `end` (bound by the caller after the right operand), or,
+        with `tail`, ends with the tail instead; otherwise it falls through to
+        the right operand."""
         left = e.left
         assert isinstance(left, n.Binary)
         operands = self.operands((left.left, left.right))
@@ -208,11 +209,20 @@ class Fusion:
         (a, ta), (b, tb) = (gen.expr(o) for o in operands)
         value = gen.binop(left.op, a, ta, b, tb, left.span)
         is_or = isinstance(e, n.Or)
-        factory, args, family = gen.build("branch", result=value, dest=asm.next_slot - pops,
-                                          jump=True, when_true=is_or)
+        word = "or" if is_or else "and"
+        test = f"if {'not ' if is_or else ''}{value}:"
+        if tail is not None:
+            factory, args, family = gen.build("branch", tail=[test, "    return 1",
+                                                              *tail(gen, value)])
+            asm.emit(Op.BRANCH, lambda ip, *a: factory(*a), *args, span=left.span,
+                     argrepr=f"{unparse(left)} {word}; else next row", shape=family,
+                     pops=pops)
+            return
+        dest = gen.cap(asm.next_slot - pops)
+        factory, args, family = gen.build("branch", jump=True, tail=[
+            test, "    return 1", f"s[{dest}] = {value}", "return off"])
         asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args, span=left.span,
-                 label=end, argrepr=f"{unparse(left)} {'or' if is_or else 'and'}",
-                 shape=family, pops=pops)
+                 label=end, argrepr=f"{unparse(left)} {word}", shape=family, pops=pops)
 
     def fused_return(self, s: n.Return) -> bool:
         """`return e` as one instruction when e is fusable, or a binary operator
