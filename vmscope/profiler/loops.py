@@ -38,7 +38,24 @@ class LoopState:
         self.taken = [0] * self.size
         self.clipped = 0  # timed brackets over CLIP_NS (a preemption, most likely)
         self.clipped_ns = 0
-        self.ret_edges: dict[int, int] = {}  # src * size + dest -> returns (see returns())
+        # Returns counted per (call site, the callee's return): ret_counts[
+        # site_base[call ip] + ret_index[return ip]], two list reads at run time.
+        rets_of: dict[int, list[int]] = {}
+        for ip in sorted(self.tree.returns):
+            rets_of.setdefault(self.tree.func_of[ip], []).append(ip)
+        self.ret_index = [-1] * self.size
+        for ips in rets_of.values():
+            for j, ip in enumerate(ips):
+                self.ret_index[ip] = j
+        self.site_base = [-1] * self.size
+        self._sites: list[tuple[int, list[int]]] = []  # (call ip, the callee's returns)
+        total = 0
+        for ip, f in enumerate(self.callee):
+            if f >= 0:
+                self.site_base[ip] = total
+                self._sites.append((ip, rets_of.get(f, [])))
+                total += len(rets_of.get(f, []))
+        self.ret_counts = [0] * total
         nfuncs = max(len(code.functions), 1)
         self.active = [-1] * nfuncs
         self.active[self.tree.main] = 0
@@ -69,8 +86,7 @@ class LoopState:
 
     def leave(self, ip: int, dest: int) -> int:
         """Bookkeeping of a RETURN from `ip` to `dest`: the caller's node."""
-        key = ip * self.size + dest
-        self.ret_edges[key] = self.ret_edges.get(key, 0) + 1
+        self.ret_counts[self.site_base[dest - 1] + self.ret_index[ip]] += 1
         cur, f = self.stack.pop()
         if f >= 0:
             self.active[f] = -1
@@ -78,7 +94,10 @@ class LoopState:
 
     def returns(self) -> list[tuple[int, int, int]]:
         """(return ip, destination, count), in order."""
-        return sorted((*divmod(key, self.size), n) for key, n in self.ret_edges.items())
+        counts = self.ret_counts
+        return sorted((r, site + 1, counts[self.site_base[site] + j])
+                      for site, rets in self._sites for j, r in enumerate(rets)
+                      if counts[self.site_base[site] + j])
 
 
 def sample_loop(vm: VM) -> None:
@@ -108,7 +127,8 @@ def count_loop(vm: VM, st: LoopState) -> None:
     kinds = st.kinds
     taken = st.taken
     callee, active, stack = st.callee, st.active, st.stack
-    node_hits, ret_edges, size = st.node_hits, st.ret_edges, st.size
+    node_hits, ret_counts, site_base, ret_index = (st.node_hits, st.ret_counts, st.site_base,
+                                                   st.ret_index)
     cur = 0
     hits = node_hits[cur]
     try:
@@ -132,8 +152,7 @@ def count_loop(vm: VM, st: LoopState) -> None:
                     cur = st.enter(cur, ip)
                 hits = node_hits[cur]
             else:  # LoopState.leave, inlined
-                key = ip * size + ip + d
-                ret_edges[key] = ret_edges.get(key, 0) + 1
+                ret_counts[site_base[ip + d - 1] + ret_index[ip]] += 1
                 cur, f = stack.pop()
                 if f >= 0:
                     active[f] = -1
