@@ -48,8 +48,6 @@ def _discard(text: str) -> None:
 _NO_MORE_ROWS: Iterator[Any] = iter(())
 
 
-
-
 def tree_depth(e: n.Expr) -> int:
     """Levels of nested nodes in a resolved expression (without recursing)."""
     deepest = 0
@@ -107,11 +105,25 @@ class ClosureRows:
         out = _batch_start(self.rx, rows, out)
         if not rows:
             return out
-        vm = self.vm
         it: Iterator[Any] = iter(rows)
-        vm.globals = next(it)  # a row is read by index, as the globals table is
+        self._enter(next(it), it, out)
+        return out
+
+    def evaluate_row(self, row: Row) -> Value:
+        """One row, one VM entry, without a batch's set-up (an exhausted
+        iterator stands for the rows after it)."""
+        if len(row) != len(self.rx.columns):
+            _check_widths(self.rx, (row,))
+        out: list[Value] = []
+        self._enter(row, _NO_MORE_ROWS, out)
+        return out[0]
+
+    def _enter(self, first: Row, rest: Iterator[Any], out: list[Value]) -> None:
+        """One VM entry: `first` is the globals table, `rest` the rows after."""
+        vm = self.vm
+        vm.globals = first  # type: ignore[assignment]  # a row is read by index only
         s = vm.slots
-        s[ROWS_SLOT] = it
+        s[ROWS_SLOT] = rest
         s[APPEND_SLOT] = out.append
         vm.ip = 0
         try:
@@ -121,28 +133,6 @@ class ClosureRows:
                 vm.run_counted(max(self.budget - vm.steps, 0))
         finally:
             s[ROWS_SLOT] = s[APPEND_SLOT] = None
-        return out
-
-    def evaluate_row(self, row: Row) -> Value:
-        """One row, one VM entry, without a batch's set-up (an exhausted
-        iterator stands for the rows after it)."""
-        if len(row) != len(self.rx.columns):
-            _check_widths(self.rx, (row,))
-        vm = self.vm
-        s = vm.slots
-        out: list[Value] = []
-        vm.globals = row  # type: ignore[assignment]  # a row is read by index only
-        s[ROWS_SLOT] = _NO_MORE_ROWS
-        s[APPEND_SLOT] = out.append
-        vm.ip = 0
-        try:
-            if self.budget is None:
-                vm.run()
-            else:
-                vm.run_counted(max(self.budget - vm.steps, 0))
-        finally:
-            s[APPEND_SLOT] = None
-        return out[0]
 
 
 class AstRows:
