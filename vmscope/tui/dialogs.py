@@ -26,8 +26,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("w / W", "add a watch / a watchpoint (stops when its value changes)"),
     ("h", "select the hottest instruction"),
     ("P", "profile: run the program under the profiler (sample mode with exact counts) "
-          "in the background, then the Profile view: tables by opcode, instruction, line "
-          "and loop (1-4; s / r or a header click sorts); escape or P returns"),
+          "in the background, then the Profile view: tables by opcode, instruction, line, "
+          "loop, function and opcode sequence (1-6; s / r or a header click sorts); x "
+          "stops a long run and keeps what ran; escape or P returns"),
     ("m", "maximise the focused pane (again, or escape, to restore)"),
     ("tab / shift+tab", "move between panes; arrows, page keys move the cursor"),
     ("e / x", "in Breakpoints: enable-disable / remove; x in Watches: remove"),
