@@ -418,3 +418,22 @@ def test_instruction_listing_marks_current_target_and_heat() -> None:
         assert sparks[0] in "▁▂▃" and sparks[2] == "█"  # heat in the gutter too
 
     drive("print(\"start\")\nlet i = 0\nwhile i < 3 {\n  i += 1\n}\n", test)
+
+
+def test_footer_takes_two_rows_when_narrow() -> None:
+    from vmscope.tui.status import KeyFooter
+
+    async def test(app: DebuggerApp, pilot: Pilot[int]) -> None:
+        footer = app.query_one(KeyFooter)
+        keys = [k for k in footer.children if k.region.width]
+        assert footer.has_class("-two-rows") and footer.size.height == 2
+        assert {k.region.y for k in keys} == {app.size.height - 2, app.size.height - 1}
+        assert all(k.region.right <= 80 for k in keys)  # nothing cut off
+        assert not footer.show_command_palette
+        await pilot.resize_terminal(130, 32)
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        assert not footer.has_class("-two-rows") and footer.size.height == 1
+        assert footer.show_command_palette
+
+    drive(PROGRAM, test, size=(80, 24))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
 
 from vmscope.debug.breakpoints import BreakKind, ips_of
 from vmscope.debug.snapshot import Snapshot, State
@@ -28,9 +28,11 @@ from vmscope.tui.profile_view import ProfileHeat
 from vmscope.tui.profiling import ProfilingApp
 from vmscope.tui.source import Fault, SourceView
 from vmscope.tui.stack import StackView
-from vmscope.tui.status import StatusLine
+from vmscope.tui.status import KeyFooter, StatusLine
 from vmscope.tui.variables import GlobalsView
 from vmscope.tui.watches import WatchesView
+
+FOOTER_ONE_ROW = 120  # columns the debugger's keys and ^p need on one footer row
 
 TITLES = {
     "source": "Source", "instructions": "Instructions", "stack": "Stack", "frames": "Frames",
@@ -79,7 +81,7 @@ class DebuggerApp(ProfilingApp):
             with Vertical(id="side2"):
                 yield GlobalsView(id="globals")
                 yield OutputView(id="output")
-        yield Footer(compact=True)
+        yield KeyFooter(FOOTER_ONE_ROW)
 
     def on_mount(self) -> None:
         for pane, title in TITLES.items():
@@ -92,6 +94,9 @@ class DebuggerApp(ProfilingApp):
         else:
             self.show_compile_error()
         self.source.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(KeyFooter).fit(event.size.width)
 
     @property
     def source(self) -> SourceView:

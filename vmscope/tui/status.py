@@ -1,11 +1,15 @@
 """The status line: state and why it stopped on the left; ip and line,
 steps, VM time and the step-back history against its memory cap on the
-right (the left part gives way on a narrow screen)."""
+right (the left part gives way on a narrow screen). And the key footer,
+which goes to two rows when one is too narrow for the keys."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Footer
 
 from vmscope.debug.snapshot import Snapshot, State
 from vmscope.tui import style as st
@@ -86,3 +90,26 @@ class StatusLine(Widget):
             left.truncate(room, overflow="ellipsis")
         left.pad_right(max(width - left.cell_len - right.cell_len, 1))
         return Text.assemble(left, right, no_wrap=True, overflow="crop")
+
+
+class KeyFooter(Footer):
+    """Textual's compact Footer; narrower than `one_row` columns, its keys
+    sit on two rows of a grid and the ^p key is left out (ctrl+p still works)."""
+
+    ROW_KEYS = 7
+
+    def __init__(self, one_row: int) -> None:
+        super().__init__(compact=True)
+        self.one_row = one_row
+
+    def compose(self) -> Iterable[Widget]:
+        yield from super().compose()  # which sets one grid column per key
+        if self.has_class("-two-rows"):
+            self.styles.grid_size_columns = self.ROW_KEYS
+
+    def fit(self, width: int) -> None:
+        narrow = width < self.one_row
+        if narrow != self.has_class("-two-rows"):
+            self.set_class(narrow, "-two-rows")
+            self.show_command_palette = not narrow
+            self.refresh(recompose=True)
