@@ -9,6 +9,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
@@ -437,3 +438,40 @@ def test_footer_takes_two_rows_when_narrow() -> None:
         assert footer.show_command_palette
 
     drive(PROGRAM, test, size=(80, 24))
+
+
+def test_r_reloads_a_changed_file_keeping_breakpoints_and_watches(tmp_path: Path) -> None:
+    path = tmp_path / "prog.vms"
+    path.write_text("let a = 1\nlet b = a + 1\nprint(b)\n")
+
+    async def main() -> None:
+        app = DebuggerApp(str(path), path.read_bytes(), clock=FakeClock(), path=path)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            assert app.session is not None
+            app.session.add_breakpoint(line=2)
+            app.add_watch("a")
+            await press(app, pilot, "r")  # unchanged: a plain restart
+            first = app.session
+            path.write_text("let a = 10\nlet b = a * 3\nprint(b)\nprint(a)\n")
+            await press(app, pilot, "r")
+            assert app.session is not first and "a * 3" in app.text
+            assert [(bp.kind.value, bp.where) for bp in app.session.list_breakpoints()] == [
+                ("line", 2)]
+            assert app.session.watches == ["a"]
+            await press(app, pilot, "c")  # to the kept breakpoint
+            assert app.snapshot is not None and app.snapshot.line == 2
+            await press(app, pilot, "c")
+            assert app.snapshot.output == "30\n10\n"
+            path.write_text("let a = \n")  # now broken: its error shows, r stays on
+            await press(app, pilot, "r")
+            assert app.session is None and app.compile_error is not None
+            assert app.check_action("restart", ()) and app.check_action("step", ()) is None
+            path.write_text("let a = 5\nprint(a)\n")  # fixed: what was set comes back
+            await press(app, pilot, "r")
+            assert app.session is not None and app.session.watches == ["a"]
+            assert [bp.where for bp in app.session.list_breakpoints()] == [2]
+            await press(app, pilot, "c", "c")
+            assert app.snapshot is not None and app.snapshot.output == "5\n"
+
+    asyncio.run(main())

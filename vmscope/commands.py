@@ -111,9 +111,12 @@ def cmd_debug(args: argparse.Namespace) -> int:
     from vmscope.cli import limits_of, read_program
 
     name, data = bundled_sample() if args.file is None else read_program(args.file)
+    from pathlib import Path
+
     from vmscope.tui.app import run_debugger
 
-    return run_debugger(name, data, limits_of(args), level=args.level)
+    path = None if args.file is None or args.file == "-" else Path(args.file)
+    return run_debugger(name, data, limits_of(args), level=args.level, path=path)
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:

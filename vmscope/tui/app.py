@@ -5,6 +5,8 @@ ever see Snapshots."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events
@@ -12,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
-from vmscope.debug.breakpoints import BreakKind, ips_of
+from vmscope.debug.breakpoints import BreakKind, Breakpoint, ips_of
 from vmscope.debug.snapshot import Snapshot, State
 from vmscope.errors import VmsError
 from vmscope.lang.values import Limits
@@ -31,6 +33,7 @@ from vmscope.tui.stack import StackView
 from vmscope.tui.status import KeyFooter, StatusLine
 from vmscope.tui.variables import GlobalsView
 from vmscope.tui.watches import WatchesView
+from vmscope.vm.opcodes import Op
 
 FOOTER_ONE_ROW = 120  # columns the debugger's keys and ^p need on one footer row
 
@@ -44,6 +47,8 @@ TITLES = {
 class DebuggerApp(ProfilingApp):
     CSS_PATH = "app.tcss"
     TITLE = "vmscope"
+    # breakpoints, watches and watchpoints a reload carries over (see reload)
+    _carried: tuple[tuple[Breakpoint, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
     COMMANDS = App.COMMANDS | {DebuggerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "step", "Step"),
@@ -86,6 +91,10 @@ class DebuggerApp(ProfilingApp):
     def on_mount(self) -> None:
         for pane, title in TITLES.items():
             self.query_one(f"#{pane}").border_title = title
+        self._show_program()
+        self.source.focus()
+
+    def _show_program(self) -> None:
         code = self.program.code if self.program is not None else None
         self.source.set_source(self.text, code)
         self.instructions.set_code(code)
@@ -93,7 +102,37 @@ class DebuggerApp(ProfilingApp):
             self.show(self.session.snapshot(), follow=True)
         else:
             self.show_compile_error()
-        self.source.focus()
+
+    def reload(self, data: bytes) -> None:
+        """The file changed: compile it afresh, keep the breakpoints on lines
+        and opcodes (not on ips: the code moved) and the watches."""
+        old = self.session
+        if old is not None:  # what to carry over (kept through a version that fails)
+            self._carried = (tuple(old.list_breakpoints()), tuple(old.watches),
+                             tuple(old.watchpoints))
+        super().reload(data)
+        new = self.session
+        if new is not None:
+            breakpoints, watches, watchpoints = self._carried
+            for bp in breakpoints:
+                if bp.kind is BreakKind.IP:
+                    continue
+                line = bp.where if isinstance(bp.where, int) else None
+                opcode = bp.where if isinstance(bp.where, Op) else None
+                with suppress(ValueError):  # no instruction there any more
+                    kept = new.add_breakpoint(line=line, opcode=opcode, condition=bp.condition,
+                                              hit_count=bp.hit_count)
+                    new.enable_breakpoint(kept.id, bp.enabled)
+            for expr in watches:
+                new.add_watch(expr)
+            for expr in watchpoints:
+                new.add_watchpoint(expr)
+        self.show_profile_heat(None)
+        self.profile_run = None
+        self._show_program()
+        self.refresh_bindings()
+        self.notify(f"reloaded {self.filename}" if new is not None
+                    else f"reloaded {self.filename}: it does not compile")
 
     def on_resize(self, event: events.Resize) -> None:
         self.query_one(KeyFooter).fit(event.size.width)
@@ -335,8 +374,10 @@ class DebuggerApp(ProfilingApp):
             self.push_screen(HelpScreen())
 
 
-def run_debugger(filename: str, data: bytes, limits: Limits, level: int = 0) -> int:
-    """`vmscope debug FILE` (and plain `vmscope`): run the app until quit."""
-    app = DebuggerApp(filename, data, limits, level=level)
+def run_debugger(filename: str, data: bytes, limits: Limits, level: int = 0,
+                 path: Path | None = None) -> int:
+    """`vmscope debug FILE` (and plain `vmscope`): run the app until quit;
+    `r` re-reads `path` when it changed."""
+    app = DebuggerApp(filename, data, limits, level=level, path=path)
     app.run()
     return app.return_code or 0

@@ -22,7 +22,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("b", "toggle a breakpoint at the cursor (a line; an ip in Instructions)"),
     ("t", "run to the cursor (line or instruction)"),
     ("B", "step back one instruction"),
-    ("r", "restart the program"),
+    ("r", "restart the program; if its file changed, reload it first (breakpoints on "
+          "lines and opcodes, and watches, are kept)"),
     ("w / W", "add a watch / a watchpoint (stops when its value changes)"),
     ("h", "select the hottest instruction"),
     ("P", "profile: run the program under the profiler (sample mode with exact counts) "

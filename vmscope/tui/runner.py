@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from textual import events, work
@@ -58,24 +59,19 @@ class SessionApp(App[int]):
 
     def __init__(self, filename: str, data: bytes | str, limits: Limits = DEFAULT_LIMITS, *,
                  level: int = 0, clock: Clock | None = None, tick_seconds: float | None = None,
-                 checkpoint_every: int = DEFAULT_EVERY, memory_cap: int = DEFAULT_CAP) -> None:
+                 checkpoint_every: int = DEFAULT_EVERY, memory_cap: int = DEFAULT_CAP,
+                 path: Path | None = None) -> None:
         super().__init__()
         self.filename = filename
         self.level = level
-        self.text = program_text(data)
+        self.path = path  # re-read on restart (`r`) when it changed
+        self._session_args = (limits, clock or time.perf_counter_ns, tick_seconds,
+                              checkpoint_every, memory_cap)
+        self.text = ""
         self.program: Program | None = None
         self.compile_error: CompileError | None = None
         self.session: Session | None = None
-        try:
-            self.program = compile_source(data, filename).at_level(level)
-            self.program.code  # noqa: B018 - compile now, so its errors show here
-        except CompileError as err:
-            self.compile_error, self.program = err, None
-        if self.program is not None:
-            self.session = Session(self.program, limits, clock=clock or time.perf_counter_ns,
-                                   checkpoint_every=checkpoint_every, memory_cap=memory_cap)
-            if tick_seconds is not None:
-                self.session.tick_seconds = tick_seconds
+        self.load(data)
         self.snapshot: Snapshot | None = None
         self.busy = False
         self._pause_requested = False
@@ -83,6 +79,34 @@ class SessionApp(App[int]):
         self._progress_posted = False
         self._bindings_key: tuple[object, ...] = ()
         self._label = ""
+
+    def load(self, data: bytes | str) -> None:
+        """Compile `data` and open a Session on it (or keep its compile error)."""
+        limits, clock, tick_seconds, checkpoint_every, memory_cap = self._session_args
+        self.text = program_text(data)
+        self.program, self.compile_error, self.session = None, None, None
+        try:
+            self.program = compile_source(data, self.filename).at_level(self.level)
+            self.program.code  # noqa: B018 - compile now, so its errors show here
+        except CompileError as err:
+            self.compile_error, self.program = err, None
+        if self.program is not None:
+            self.session = Session(self.program, limits, clock=clock,
+                                   checkpoint_every=checkpoint_every, memory_cap=memory_cap)
+            if tick_seconds is not None:
+                self.session.tick_seconds = tick_seconds
+
+    def changed_on_disk(self) -> bytes | None:
+        """The file's new contents, if it was given and now reads differently."""
+        if self.path is None:
+            return None
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            self.notify(f"cannot re-read {self.filename}: {exc.strerror or exc}",
+                        severity="error")
+            return None
+        return data if program_text(data) != self.text else None
 
     # ---- for the app ------------------------------------------------------------------
 
@@ -187,6 +211,8 @@ class SessionApp(App[int]):
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restart" and self.session is None:
+            return True if self.path is not None else None  # r re-reads a fixed file
         if action in NEEDS_PROGRAM and self.session is None:
             return None
         if action == "pause":
@@ -252,7 +278,16 @@ class SessionApp(App[int]):
         self.start(f"to step {step}", lambda s: s.goto(step))
 
     def action_restart(self) -> None:
-        self.start("restart", lambda s: s.restart())
+        """Restart; when the file changed on disk, reload it first."""
+        data = None if self.busy else self.changed_on_disk()
+        if data is not None:
+            self.reload(data)
+        else:
+            self.start("restart", lambda s: s.restart())
+
+    def reload(self, data: bytes) -> None:
+        """The program is `data` now (the app shows it)."""
+        self.load(data)
 
     async def action_quit(self) -> None:
         if self.session is not None and self.busy:
