@@ -293,3 +293,26 @@ def test_frames_show_the_locals_in_scope_and_watches_see_the_inner_name(level: i
     assert outer.line == 8
     assert [(k, v.text) for k, v in outer.frames[-1].locals] == [("a", "true"), ("x", "1")]
     assert outer.watches[0].value is not None and outer.watches[0].value.text == "1"
+
+
+def test_next_and_finish_report_progress_while_they_run() -> None:
+    src = ("fn spin(n) {\n  let i = 0\n  while i < n { i += 1 }\n  return i\n}\n"
+           "let r = spin(60000)\nprint(r)\n")
+    s = session(src)
+    s.tick_seconds = 0.005
+    assert s.snapshot().line == 6  # where <main> starts
+    seen: list[tuple[State, int, int]] = []
+
+    def chunk(sess: Session) -> None:
+        snap = sess.snapshot()
+        seen.append((snap.state, snap.steps, snap.line))
+
+    snap = s.step_over(on_chunk=chunk)
+    assert snap.line == 7 and snap.state is State.PAUSED
+    assert len(seen) >= 2 and all(state is State.RUNNING for state, _, _ in seen)
+    assert [steps for _, steps, _ in seen] == sorted(steps for _, steps, _ in seen)
+    assert all(line in (2, 3, 4) for _, _, line in seen)  # inside spin, as it ran
+    s.restart()
+    s.run_to(line=3)
+    seen.clear()
+    assert s.step_out(on_chunk=chunk).line == 6 and seen

@@ -475,3 +475,25 @@ def test_r_reloads_a_changed_file_keeping_breakpoints_and_watches(tmp_path: Path
             assert app.snapshot is not None and app.snapshot.output == "5\n"
 
     asyncio.run(main())
+
+
+def test_next_over_a_long_call_shows_progress_and_pauses() -> None:
+    src = ("fn spin(n) {\n  let i = 0\n  while i < n { i += 1 }\n  return i\n}\n"
+           "let r = spin(100000000)\nprint(r)\n")
+
+    async def main() -> None:
+        app = DebuggerApp("spin.vms", src)  # the real clock: progress every 0.1 s
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await pilot.press("n")
+            start = time.monotonic()
+            while snap(app).steps < 1000:  # snapshots arrive while `n` runs
+                assert time.monotonic() - start < 10, "no progress shown"
+                await asyncio.sleep(0.02)
+            assert app.busy and snap(app).line in (2, 3, 4)
+            await pilot.press("p")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert snap(app).state is State.PAUSED and snap(app).reason == "paused"
+
+    asyncio.run(main())

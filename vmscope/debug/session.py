@@ -176,16 +176,24 @@ class Session(Stops):
 
     # ---- stepping -------------------------------------------------------------------------
 
-    def _run_steps(self, until: Callable[[], bool], reason: str) -> Snapshot:
+    def _run_steps(self, until: Callable[[], bool], reason: str,
+                   on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Single-step until `until()` holds after a step, the program ends, a
-        breakpoint or watchpoint fires, or pause is requested."""
+        breakpoint or watchpoint fires, or pause is requested; `on_chunk`
+        hears about the run every tick, as a continue's does."""
         with self._lock:
             if self.done:
                 return self.snapshot()
             self._pause.clear()
             self.state = State.RUNNING
             first = True
+            tick_ns = round(self.tick_seconds * 1e9)
+            report_at = self.clock() + tick_ns
             while True:
+                if on_chunk is not None and not self.vm.steps & 1023 and \
+                        self.clock() >= report_at:
+                    on_chunk(self)
+                    report_at = self.clock() + tick_ns
                 if not first and self._breakpoint_hit():
                     break
                 first = False
@@ -211,12 +219,12 @@ class Session(Stops):
         instr = self.code.instrs[self.vm.ip]
         return len(self.vm.frames), instr.func, instr.span.line
 
-    def step_line(self) -> Snapshot:
+    def step_line(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Run until the source line changes, stepping into calls."""
         start = self._position()
-        return self._run_steps(lambda: self._position() != start, "line")
+        return self._run_steps(lambda: self._position() != start, "line", on_chunk)
 
-    def step_over(self) -> Snapshot:
+    def step_over(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Next line in this function; calls made meanwhile run to their return."""
         depth, func, line = self._position()
 
@@ -224,14 +232,14 @@ class Session(Stops):
             d, f, ln = self._position()
             return d < depth or (d == depth and (f, ln) != (func, line))
 
-        return self._run_steps(arrived, "next")
+        return self._run_steps(arrived, "next", on_chunk)
 
-    def step_out(self) -> Snapshot:
+    def step_out(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Run until the current function returns to its caller."""
         depth = len(self.vm.frames)
         if depth == 0:
-            return self.continue_()
-        return self._run_steps(lambda: len(self.vm.frames) < depth, "return")
+            return self.continue_(on_chunk=on_chunk)
+        return self._run_steps(lambda: len(self.vm.frames) < depth, "return", on_chunk)
 
     def run_to(self, *, ip: int | None = None, line: int | None = None) -> Snapshot:
         """Continue to an ip or to the start of a line (a temporary breakpoint)."""
@@ -252,7 +260,8 @@ class Session(Stops):
                 return self.snapshot()
             if self.watchpoints or self.limits.max_steps is not None:
                 # Both need a check after every step: the slow, exact path.
-                return self._run_steps(lambda: self.vm.ip in (extra_stops or ()), reason)
+                return self._run_steps(lambda: self.vm.ip in (extra_stops or ()), reason,
+                                       on_chunk)
             self._pause.clear()
             self._repatch()  # a pause that came after the last run left traps everywhere
             self.state = State.RUNNING

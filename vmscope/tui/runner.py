@@ -161,7 +161,7 @@ class SessionApp(App[int]):
         self.post_message(self.Stopped(snap, problem))
 
     def on_chunk(self, session: Session) -> None:
-        """From the worker, every ~0.1 s of a continue: post the newest state."""
+        """From the worker, every ~0.1 s of a long run: post the newest state."""
         if self._pause_requested:
             session.pause()  # a pause that came before the run had started
         self._latest = session.snapshot()
@@ -233,10 +233,10 @@ class SessionApp(App[int]):
         self.start("step", lambda s: s.step())
 
     def action_next(self) -> None:
-        self.start("next", lambda s: s.step_over())
+        self.start("next", lambda s: s.step_over(on_chunk=self.on_chunk))
 
     def action_finish(self) -> None:
-        self.start("finish", lambda s: s.step_out())
+        self.start("finish", lambda s: s.step_out(on_chunk=self.on_chunk))
 
     def action_continue(self) -> None:
         self.start("continue", lambda s: s.continue_(on_chunk=self.on_chunk))
