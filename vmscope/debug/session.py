@@ -188,7 +188,7 @@ class Session(Stops):
             self.state = State.RUNNING
             first = True
             tick_ns = round(self.tick_seconds * 1e9)
-            report_at = self.clock() + tick_ns
+            report_at = self.clock() + tick_ns if on_chunk is not None else 0
             while True:
                 if on_chunk is not None and not self.vm.steps & 1023 and \
                         self.clock() >= report_at:
