@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pygments.token import Token, _TokenType
 from rich.style import Style
-from rich.syntax import PygmentsSyntaxTheme
 from rich.text import Text
 from textual.message import Message
 
@@ -29,7 +29,26 @@ from vmscope.vm.program import CompiledCode
 if TYPE_CHECKING:
     from vmscope.tui.profile_view import ProfileHeat
 
-THEME = "monokai"
+# Token colours (Monokai's), our own table so that a Pygments release that
+# retunes a built-in style does not change the pane (or the golden screens).
+TOKEN_COLOURS: dict[_TokenType, str] = {
+    Token.Comment: "#959077",
+    Token.Keyword: "#66d9ef",
+    Token.Literal.Number: "#ae81ff",
+    Token.Literal.String: "#e6db74",
+    Token.Literal.String.Escape: "#ae81ff",
+    Token.Name.Function: "#a6e22e",
+    Token.Name.Builtin: "#a6e22e",
+    Token.Operator: "#ff4689",
+    Token: "#f8f8f2",
+}
+
+
+def token_style(token: _TokenType) -> Style:
+    while token not in TOKEN_COLOURS:
+        token = token.parent
+    return Style(color=TOKEN_COLOURS[token])
+
 CODE, CARET, MESSAGE = 0, 1, 2  # the kinds of row
 
 @dataclass(frozen=True)
@@ -45,11 +64,9 @@ def highlight_lines(text: str) -> tuple[Text, ...]:
     """One highlighted Text per source line (token colours only, no
     backgrounds, so the pane's own tints show through). Tabs become one
     space, so columns stay code-point columns as spans count them."""
-    theme = PygmentsSyntaxTheme(THEME)
     lines: list[Text] = [Text()]
     for _, token, value in VmsLexer().get_tokens_unprocessed(text.replace("\t", " ")):
-        style = theme.get_style_for_token(token)
-        style = Style(color=style.color, bold=style.bold, italic=style.italic)
+        style = token_style(token)
         parts = value.split("\n")
         for i, part in enumerate(parts):
             if i:
