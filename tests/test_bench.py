@@ -4,8 +4,11 @@ answers agree before timing them; here on tiny inputs, for structure."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 import vmscope
 from vmscope.bench.programs import PROGRAMS
@@ -60,3 +63,43 @@ def test_compile_benchmark_program_is_sized_and_runs_alike() -> None:
         assert program.at_level(level).run().output == want.output
     instructions, retained, peak = _memory(source, 1)
     assert instructions == len(program.compiled(1).code) and 0 < retained <= peak
+
+
+CALLGRIND = """\
+version: 1
+cmd: python
+events: Ir
+fn=(1) main
+0 10
+cfn=(2) _PyObject_Malloc
+calls=3 0x0
+0 30
+cfn=(3) PyFloat_FromDouble
+calls=2 0x0
+0 8
+fn=(4) helper
+cfn=(2)
+calls=4 0x0
+0 40
+cfn=(5) _PyObject_Free
+calls=9 0x0
+0 9
+"""
+
+
+def test_callgrind_call_counts_follow_compressed_names() -> None:
+    from vmscope.bench.allocations import call_counts
+
+    counts = call_counts(CALLGRIND, ("_PyObject_Malloc", "PyFloat_FromDouble", "PyTuple_New"))
+    assert counts == {"_PyObject_Malloc": 7, "PyFloat_FromDouble": 2, "PyTuple_New": 0}
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_allocations_per_row_are_counted_exactly() -> None:
+    from vmscope.bench.allocations import per_row
+
+    o2 = per_row("O2")
+    # (price * qty) * (1 - discount) makes three floats a row; the results
+    # list grows now and then; nothing else is allocated
+    assert o2["float_objects"] == 3.0 and o2["int_objects"] == 0.0
+    assert o2["tuple_objects"] == 0.0 and 0 < o2["allocator_calls"] < 0.1

@@ -127,11 +127,22 @@ def register(sub: Any) -> None:
                         + ", ".join(b.name for b in PROGRAMS) + ", rows, compile")
     p.add_argument("--debugger", action="store_true",
                    help="also measure the debugger's continue speed")
+    p.add_argument("--allocations", action="store_true",
+                   help="also count allocations per row exactly, under valgrind (slow)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_bench)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    allocs = None
+    if args.allocations:
+        from vmscope.bench.allocations import NoValgrind, allocation_benchmark
+        from vmscope.cli import UsageError
+
+        try:
+            allocs = allocation_benchmark()
+        except NoValgrind as exc:
+            raise UsageError(str(exc)) from None
     rows = program_rows(args.rounds, args.only)
     extra: list[dict[str, Any]] = []
     if not args.only or "rows" in args.only:
@@ -146,9 +157,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     cont = continue_speed(args.rounds) if args.debugger else None
     if args.json:
         json.dump({"machine": machine(), "programs": rows, "summary": summary(rows) if rows
-                   else {}, "rows": extra, "compile": comp, "continue": cont}, sys.stdout,
-                  indent=2)
+                   else {}, "rows": extra, "allocations": allocs, "compile": comp,
+                   "continue": cont}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         render(rows, extra, cont, comp)
+        if allocs:
+            sys.stdout.write(allocs["text"] + "\n")
     return 0
