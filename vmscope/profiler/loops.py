@@ -59,7 +59,9 @@ class LoopState:
         nfuncs = max(len(code.functions), 1)
         self.active = [-1] * nfuncs
         self.active[self.tree.main] = 0
-        self.stack: list[tuple[int, int]] = []
+        # the callers' nodes; a call that made a function active also pushes
+        # ~function above its caller's node (ints only: no tuple per call)
+        self.stack: list[int] = []
 
     def reset_stack(self) -> None:
         """A new run starts in <main>."""
@@ -74,11 +76,12 @@ class LoopState:
         f = self.callee[ip]
         node = self.active[f]
         if node >= 0:  # recursion folds onto the active node
-            self.stack.append((cur, -1))
+            self.stack.append(cur)
             return node
         node = self.tree.child(cur, ip)
         self.active[f] = node
-        self.stack.append((cur, f))
+        self.stack.append(cur)
+        self.stack.append(~f)
         while len(self.node_hits) <= node:
             self.node_hits.append([0] * self.size)
             self.node_ns.append([0] * self.size)
@@ -87,10 +90,11 @@ class LoopState:
     def leave(self, ip: int, dest: int) -> int:
         """Bookkeeping of a RETURN from `ip` to `dest`: the caller's node."""
         self.ret_counts[self.site_base[dest - 1] + self.ret_index[ip]] += 1
-        cur, f = self.stack.pop()
-        if f >= 0:
-            self.active[f] = -1
-        return cur
+        top = self.stack.pop()
+        if top < 0:  # the function goes inactive
+            self.active[~top] = -1
+            top = self.stack.pop()
+        return top
 
     def returns(self) -> list[tuple[int, int, int]]:
         """(return ip, destination, count), in order."""
@@ -146,16 +150,17 @@ def count_loop(vm: VM, st: LoopState) -> None:
             elif k == CALL:  # LoopState.enter, its common case inlined
                 node = active[callee[ip]]
                 if node >= 0:
-                    stack.append((cur, -1))
+                    stack.append(cur)
                     cur = node
                 else:
                     cur = st.enter(cur, ip)
                 hits = node_hits[cur]
             else:  # LoopState.leave, inlined
                 ret_counts[site_base[ip + d - 1] + ret_index[ip]] += 1
-                cur, f = stack.pop()
-                if f >= 0:
-                    active[f] = -1
+                cur = stack.pop()
+                if cur < 0:
+                    active[~cur] = -1
+                    cur = stack.pop()
                 hits = node_hits[cur]
             ip += d
     except Halt:
