@@ -123,6 +123,7 @@ class Gen:
         self.args: list[Any] = []
         self.depth = 1
         self.ntmp = 0
+        self.ip = ip
         self.ip_arg = self.cap(ip)
         self.uses_globals = False
         self.ops: list[str] = []  # the opcode families inside, for naming

@@ -145,6 +145,8 @@ def _parse_one_line(text: str) -> tuple[n.Expr, Span]:
 def _make_next_row(ip: int, k: int) -> Closure:
     """Append the result in slot k; load the next row and jump to 0, or halt."""
 
+    back = -ip  # made once: an int outside CPython's small-int cache is allocated
+
     def op_next_row(vm: VM) -> int:
         s = vm.slots
         s[APPEND_SLOT](s[k])
@@ -152,7 +154,7 @@ def _make_next_row(ip: int, k: int) -> Closure:
         if row is None:
             raise Halt
         vm.globals = row
-        return -ip
+        return back
 
     return op_next_row
 
@@ -161,8 +163,9 @@ def _next_row_tail(gen: Gen, value: str) -> list[str]:
     """-O1: the instruction computing the value last also does `next row`
     (the separate `next row` instruction stays, as the target of jumps)."""
     rows, append = gen.cap(ROWS_SLOT), gen.cap(APPEND_SLOT)
+    back = gen.cap(-gen.ip)  # a captured constant: -ip made once, not per row
     return [f"s[{append}]({value})", f"row = next(s[{rows}], None)", "if row is None:",
-            "    raise Halt", "vm.globals = row", f"return -{gen.ip_arg}"]
+            "    raise Halt", "vm.globals = row", f"return {back}"]
 
 
 _PY_TYPES: dict[n.TypeName, type] = {n.TypeName.INT: int, n.TypeName.FLOAT: float,
