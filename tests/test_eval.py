@@ -27,6 +27,7 @@ from vmscope.rows import (
     parse_table,
 )
 from vmscope.rows import command as eval_command
+from vmscope.vm.opcodes import Op
 
 ENGINES = ("closure", "ast")
 INT, FLOAT, STR, BOOL, ANY = (TypeName.INT, TypeName.FLOAT, TypeName.STR, TypeName.BOOL,
@@ -402,6 +403,28 @@ def test_single_rows_and_batches_share_a_closure_runner(level: int) -> None:
     assert mixed == want == [runner.evaluate_row(r) for r in rows]
     with pytest.raises(ValueError, match="row 1 has 2 values"):
         runner.evaluate_row([1, 2.0])
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_single_row_errors_and_output_match_the_ast_engine(level: int) -> None:
+    rx = compile_expression('x > 1 and print(s) == null or 10 // x > 2', COLUMNS)
+    rx.level = level
+    rows = [[2, 0.0, "hi"], [1, 0.0, "no"], [0, 0.0, "zero"]]
+    got_out: list[str] = []
+    want_out: list[str] = []
+    runner = make_runner(rx, write=got_out.append)
+    ast = make_runner(rx, "ast", write=want_out.append)
+    assert [runner.evaluate_row(r) for r in rows[:2]] == [ast.evaluate_row(r) for r in rows[:2]]
+    assert "".join(got_out) == "".join(want_out) == "hi\n"
+    with pytest.raises(GuestError) as got:
+        runner.evaluate_row(rows[2])
+    with pytest.raises(GuestError) as want:
+        ast.evaluate_row(rows[2])
+    assert got.value.kind is want.value.kind is ErrorKind.ZERO_DIVISION
+    assert (got.value.line, got.value.col) == (want.value.line, want.value.col)
+    assert runner.evaluate_row(rows[0]) is True  # the runner is still usable after it
+    if level == 2:  # one fused instruction: a single row is one call of it
+        assert [i.op for i in rx.single_row_code().code.instrs] == [Op.EXPR, Op.HALT]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -23,6 +23,7 @@ from vmscope.lang.interpreter import Interpreter
 from vmscope.lang.values import DEFAULT_LIMITS, Limits, Value
 from vmscope.rows.expr import APPEND_SLOT, ROWS_SLOT, RowExpr
 from vmscope.vm.machine import VM
+from vmscope.vm.program import Closure
 
 ENGINES = ("closure", "ast")
 Row = Sequence[Value]
@@ -94,6 +95,14 @@ class ClosureRows:
         self.row_code = rx.code_at(level)
         self.budget = limits.max_steps
         self.vm = VM(self.row_code.code, write or _discard, limits)
+        # -O2, one row a call: when one instruction computes the value, a call
+        # of it is the whole VM entry (no loop, no Halt to raise and catch)
+        self._one: tuple[VM, Closure, int] | None = None
+        if level >= 2:
+            single = rx.single_row_code()
+            if len(single.code.code) == 2:
+                vm = VM(single.code, write or _discard, limits)
+                self._one = (vm, single.code.code[0], single.result)
 
     @property
     def steps(self) -> int:
@@ -114,6 +123,15 @@ class ClosureRows:
         iterator stands for the rows after it)."""
         if len(row) != len(self.rx.columns):
             _check_widths(self.rx, (row,))
+        if self._one is not None:
+            vm, compute, result = self._one
+            vm.globals = row  # type: ignore[assignment]  # a row is read by index only
+            try:
+                compute(vm)
+            except BaseException as exc:
+                vm.ip = 0
+                raise vm.fault(exc) from None
+            return vm.slots[result]
         out: list[Value] = []
         self._enter(row, _NO_MORE_ROWS, out)
         return out[0]

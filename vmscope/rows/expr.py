@@ -62,6 +62,7 @@ class RowExpr:
         self.program = n.ResolvedProgram(main, (), tuple(c.name for c in columns))
         self.level = 0  # the closure VM's optimisation level (-O)
         self._code: dict[int, RowCode] = {}
+        self._single: RowCode | None = None
 
     @property
     def types(self) -> tuple[n.TypeName, ...]:
@@ -76,6 +77,13 @@ class RowExpr:
         if code is None:
             code = self._code[level] = _compile_closure(self, level)
         return code
+
+    def single_row_code(self) -> RowCode:
+        """-O2 code for one row per VM entry: the expression's instruction(s),
+        then `next row`, which ends an entry of one row."""
+        if self._single is None:
+            self._single = _compile_closure(self, 2, batch=False)
+        return self._single
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{c.name}:{c.type.value}" for c in self.columns)
@@ -197,7 +205,10 @@ def _row_loop(rx: RowExpr, compiler: Compiler) -> RowCode:
                    rx.types)
 
 
-def _compile_closure(rx: RowExpr, level: int = 0) -> RowCode:
+def _compile_closure(rx: RowExpr, level: int = 0, batch: bool = True) -> RowCode:
+    """The row code at `level`: a batch runs in one VM entry (at -O2 as one
+    instruction); without `batch`, -O2 code for one row a call (one fused
+    instruction, then a plain `next row`)."""
     compiler = Compiler(rx.program, level)
     if compiler.types is not None:
         # Every column is set in every row; a column with no empty cell always
@@ -206,12 +217,12 @@ def _compile_closure(rx: RowExpr, level: int = 0) -> RowCode:
         for i, column in enumerate(rx.columns):
             known = _PY_TYPES.get(column.type)
             compiler.types.globals[i] = known if known and not column.nullable else None
-    if level >= 2:
+    if level >= 2 and batch:
         return _row_loop(rx, compiler)
     asm = compiler.asm
     asm.begin_function(0, len(_HIDDEN))
     asm.stmt = rx.span
-    if compiler.expr(rx.expr, _next_row_tail if level else None):
+    if compiler.expr(rx.expr, _next_row_tail if level and batch else None):
         last = asm.instrs[-1]
         asm.instrs[-1] = replace(last, argrepr=f"{last.argrepr}; next row")
     result = asm.top
