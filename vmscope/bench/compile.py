@@ -58,15 +58,11 @@ def _front_end(source: str) -> Callable[[], object]:
 
 
 def _back_end(source: str, level: int) -> Callable[[], object]:
-    from vmscope.api import compile_source
+    from vmscope.api import Program, compile_source
 
-    program = compile_source(source, "generated.vms")
-
-    def compile_level() -> object:
-        program._code.clear()  # compile afresh every round
-        return program.compiled(level)
-
-    return compile_level
+    front = compile_source(source, "generated.vms")
+    # a fresh Program every round: nothing compiled yet, the front end's work reused
+    return lambda: Program(front.source, front.resolved).compiled(level)
 
 
 def _memory(source: str, level: int) -> tuple[int, int, int]:

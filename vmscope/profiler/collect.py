@@ -138,7 +138,7 @@ class Collector:
         vm = self.program.new_vm(out if out is not None else chunks.append, opts.limits)
         vm.code = self._live = list(vm.code)  # a copy of its own, which cancel() may overwrite
         if self.interrupted:
-            vm.code[:] = [_interrupt] * len(vm.code)
+            self.cancel()  # cancelled before this run: it stops at once
         needed = values.NEST_LIMIT * 4 + 1000
         if sys.getrecursionlimit() < needed:
             sys.setrecursionlimit(needed)

@@ -17,8 +17,6 @@ from vmscope.rows.expr import APPEND_SLOT, EXPR_FILE, ROWS_SLOT, RowExpr
 from vmscope.source import Source
 from vmscope.vm.machine import VM
 
-PROFILE_MODES = ("sample", "count", "timed")
-
 
 class RowProgram:
     def __init__(self, rx: RowExpr, rows: Sequence[Sequence[Value]], level: int,
