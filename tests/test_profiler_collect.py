@@ -4,8 +4,10 @@ and the in-process API."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from vmscope.profiler.calibrate import (
 )
 from vmscope.profiler.collect import Collector, Options
 from vmscope.profiler.contexts import ContextTree
-from vmscope.profiler.loops import LoopState, sample_loop
+from vmscope.profiler.loops import LoopState, count_loop, sample_loop
 from vmscope.profiler.model import Calibration
 from vmscope.profiler.sampler import Sampler
 from vmscope.vm.opcodes import Op
@@ -279,7 +281,8 @@ def test_sample_mode_end_to_end(counts: bool) -> None:
     assert prof.samples > 10
     assert prof.has_hits == counts
     assert sum(c.samples + c.dispatch_samples for c in prof.cells) == prof.samples
-    unprofiled = prof.wall_ns - prof.calibration.handler_ns * (prof.samples + prof.lost_samples)
+    calls = prof.samples + prof.lost_samples - prof.merged_ticks  # the handler's
+    unprofiled = prof.wall_ns - prof.calibration.handler_ns * calls
     if counts:  # less the counting, estimated from the calibration
         unprofiled -= (prof.steps or 0) * (FIXED.count_ns - FIXED.dispatch_ns)
         assert prof.dispatch_total_ns == (prof.steps or 0) * FIXED.dispatch_ns
@@ -351,3 +354,124 @@ def test_deoptimisations_are_recorded_and_round_trip() -> None:
     assert any("deoptimisations" in note for note in prof.notes)
     again = vmscope.profiler.Profile.from_json(prof.to_json())
     assert again.deopts == prof.deopts
+
+
+# ---- branches whose jumps follow from the hits ----------------------------------------------
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_derived_branch_counts_equal_counted_ones(level: int) -> None:
+    """The count loop leaves most branches uncounted (their jumps follow from
+    the hits); the timed loop counts every one. Hits and edges must agree on
+    every sample program, the failing one included."""
+    derived = 0
+    for path in sorted(SAMPLES.glob("*.vms")):
+        program = vmscope.compile_source(path.read_bytes(), path.name).at_level(level)
+        count = Collector(program, Options(mode="count", calibration=FIXED))
+        timed = Collector(program, Options(mode="timed", calibration=FIXED, clock=FakeClock(),
+                                           reference=False))
+        for col in (count, timed):
+            col.run(lambda s: None)
+        a, b = count.profile, timed.profile
+        assert a.edges == b.edges, path.name
+        assert [(c.ctx, c.ip, c.hits) for c in a.cells] == [(c.ctx, c.ip, c.hits)
+                                                             for c in b.cells], path.name
+        assert count.state is not None and timed.state is not None
+        assert not timed.state.derived
+        derived += len(count.state.derived)
+    assert derived > 100  # most branches are derived
+
+
+WITNESS = """\
+let a = 0
+let b = 0
+while true {
+  if a % 3 == 0 { b += 1 }
+  a += 1
+}
+"""
+
+
+def _interrupt_at_random(vm: vmscope.vm.machine.VM, how: str, delay: float) -> threading.Timer:
+    if how == "signal":  # a Ctrl-C: lands at the loop's backward jump or a closure's entry
+        def boom(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGALRM, boom)
+        signal.setitimer(signal.ITIMER_REAL, delay)
+        timer = threading.Timer(0, lambda: None)
+    else:  # Collector.cancel's way: every instruction becomes one that interrupts
+        from vmscope.profiler.collect import _interrupt
+
+        def cancel() -> None:
+            vm.code[:] = [_interrupt] * len(vm.code)
+
+        timer = threading.Timer(delay, cancel)
+    timer.start()
+    return timer
+
+
+@pytest.mark.parametrize("how", ["signal", "cancel"])
+def test_derived_branch_counts_survive_an_interrupt(how: str) -> None:
+    """However a run is stopped, the uncounted branch's jumps come out exact.
+    The witness is the guest's own state: `if a % 3 == 0` has jumped (skipped
+    its body) E - ceil(E / 3) times after E completed tests."""
+    program = vmscope.compile_source(WITNESS, "w.vms").at_level(1)
+    code = program.code
+    ops = [i.op for i in code.instrs]
+    test = ops.index(Op.JUMP_IF_FALSE)
+    body, after = test + 1, code.instrs[test].target
+    assert after == test + 2  # if a % 3 == 0 { b += 1 } : test, body, after
+    names = code.global_names
+    old = signal.getsignal(signal.SIGALRM)
+    try:
+        for run in range(12):
+            st = LoopState(code, derive=True)
+            assert test in st.derived
+            vm = program.new_vm(lambda s: None)
+            vm.code = list(vm.code)
+            timer = _interrupt_at_random(vm, how, 0.001 + 0.0007 * run)
+            with pytest.raises(KeyboardInterrupt):
+                count_loop(vm, st)
+            timer.join()
+            a = vm.globals[names.index("a")]
+            done = a + 1 if vm.ip in (body, after) else a  # this iteration's test completed
+            hits = [sum(col) for col in zip(*st.node_hits, strict=True)]
+            assert st.stops[vm.ip] == 1 and sum(st.stops) == 1
+            assert hits[test] - (vm.ip == test) == done
+            assert st.taken_counts(hits)[test] == done - (done + 2) // 3
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# ---- where samples land -------------------------------------------------------------------
+
+SLOW = """\
+let big = "ab"
+for k in range(20) { big = big + big }
+let i = 0
+while i < 40 {
+  let s = big + big
+  i += 1
+}
+"""
+
+
+@pytest.mark.parametrize("counts", [False, True])
+def test_samples_after_a_slow_instruction_are_charged_to_it(counts: bool) -> None:
+    """Joining two 2 MiB strings runs in C with no eval-breaker check, so its samples
+    are taken after it returned, at the loop's backward jump or the next
+    closure's entry, where the loop has moved on: they must still name it."""
+    program = vmscope.compile_source(SLOW, "slow.vms").at_level(1)
+    instrs = program.code.instrs
+    loop = [ip for ip, i in enumerate(instrs) if i.span.line >= 4]  # the while loop's
+    slow = next(ip for ip in loop if "big + big" in instrs[ip].argrepr)
+    with profile(program, mode="sample", rate_hz=4000, counts=counts,
+                 calibration=FIXED) as p:
+        p.run()
+    by_ip = Counter[int]()
+    for c in p.profile.cells:
+        by_ip[c.ip] += c.samples + c.dispatch_samples
+    in_loop = sum(by_ip[ip] for ip in loop)
+    assert in_loop >= 40
+    assert by_ip[slow] >= 0.9 * in_loop, by_ip

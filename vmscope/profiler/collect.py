@@ -99,7 +99,8 @@ class Collector:
         self.code = program.code
         self.tree = ContextTree(self.code)
         counting = options.mode in ("count", "timed") or options.counts
-        self.state = LoopState(self.code, self.tree) if counting else None
+        self.state = (LoopState(self.code, self.tree, derive=options.mode != "timed")
+                      if counting else None)
         self.sampler = (Sampler(self.tree, options.rate, options.clock)
                         if options.mode == "sample" else None)
         self.calibration = options.calibration
@@ -261,6 +262,9 @@ class Collector:
                                    c.dispatch_samples) for c in cells)
                 notes.append("dispatch row: samples that arrived while the loop set up a "
                              "call; the return and `ip +=` are charged to the instruction")
+        if sampler is not None and sampler.merged:
+            notes.append(f"{sampler.merged:,} timer ticks came while an instruction ran long in C "
+                         "(signals merge): its samples count every tick they stand for")
         if self.interrupted:
             notes.append("interrupted: the profile covers the run up to the interrupt")
         if self.deopts:
@@ -277,6 +281,7 @@ class Collector:
             has_time=opts.mode in ("timed", "sample"), has_samples=sampler is not None,
             has_contexts=True, samples=samples,
             lost_samples=sampler.lost if sampler is not None else 0,
+            merged_ticks=sampler.merged if sampler is not None else 0,
             sample_rate_hz=opts.rate if sampler is not None else 0.0, sample_ns=sample_ns,
             overhead=overhead, error=self.error, notes=tuple(notes),
             deopts=tuple(sorted(self.deopts.items())),
@@ -312,6 +317,7 @@ class Collector:
         st = self.state
         assert st is not None
         hits = [sum(col) for col in zip(*st.node_hits, strict=True)]
+        taken = st.taken_counts(hits)
         edges: list[Edge] = []
         for ip, instr in enumerate(self.code.instrs):
             if instr.target is None:
@@ -319,7 +325,7 @@ class Collector:
             if instr.op is Op.JUMP or instr.op is Op.CALL:
                 count = hits[ip]
             else:
-                count = st.taken[ip]
+                count = taken[ip]
             if count:
                 edges.append(Edge(ip, instr.target, count))
         edges.extend(Edge(a, b, n) for a, b, n in st.returns())

@@ -37,6 +37,24 @@ def kinds_of(code: CompiledCode) -> list[int]:
     return kinds
 
 
+def derivable_branches(code: CompiledCode) -> frozenset[int]:
+    """The BRANCH ips whose fall-through successor nothing else reaches (no
+    jump or call targets it, it is no call's return site, not the entry).
+    Such a branch's jumps need not be counted: they are its hits less its
+    successor's, less the runs that stopped at it (LoopState.taken_counts)."""
+    instrs = code.instrs
+    n = len(instrs)
+    reached = [False] * (n + 1)  # by anything but falling through from ip - 1
+    reached[code.entry] = True
+    for ip, instr in enumerate(instrs):
+        if instr.target is not None:
+            reached[instr.target] = True
+        if instr.op is Op.CALL:
+            reached[ip + 1] = True
+    return frozenset(ip for ip, kind in enumerate(kinds_of(code))
+                     if kind == BRANCH and ip + 1 < n and not reached[ip + 1])
+
+
 def callees_of(code: CompiledCode) -> list[int]:
     """Per ip: the function a CALL enters (its target's function), else -1."""
     out = []

@@ -5,7 +5,8 @@ run, so the fast loop `VM.run` pays nothing for them.
   sampler interrupting it after `ip` moved on still knows which instruction
   just ran.
 - `count_loop` counts hits per (calling context, ip) and, at the few
-  instructions that transfer control, the edges taken.
+  instructions that transfer control, the edges taken (not at branches
+  whose jumps follow from the hits).
 - `timed_loop` also brackets each closure call with two clock reads.
 
 Per-context counters are lists indexed by ip, one per context-tree node; a
@@ -14,10 +15,19 @@ on the other instructions."""
 
 from __future__ import annotations
 
+import dis
 from collections.abc import Callable
+from types import CodeType
 from typing import Any
 
-from vmscope.profiler.contexts import BRANCH, CALL, PLAIN, ContextTree, kinds_of
+from vmscope.profiler.contexts import (
+    BRANCH,
+    CALL,
+    PLAIN,
+    ContextTree,
+    derivable_branches,
+    kinds_of,
+)
 from vmscope.vm.machine import VM, Halt
 from vmscope.vm.program import CompiledCode
 
@@ -28,9 +38,16 @@ CLIP_NS = 1_000_000  # a timed bracket longer than this most likely includes a p
 class LoopState:
     """Everything a counting or timing loop accumulates; survives repeated runs."""
 
-    def __init__(self, code: CompiledCode, tree: ContextTree | None = None) -> None:
+    def __init__(self, code: CompiledCode, tree: ContextTree | None = None,
+                 derive: bool = False) -> None:
+        """`derive`: for count_loop, leave uncounted the branches whose jumps
+        follow from the hits (derivable_branches); timed_loop counts all."""
         self.size = len(code.code)
         self.kinds = kinds_of(code) if code.instrs else [PLAIN] * self.size
+        self.derived = derivable_branches(code) if derive and code.instrs else frozenset()
+        for ip in self.derived:
+            self.kinds[ip] = PLAIN
+        self.stops = [0] * self.size  # runs that ended at ip: halted, failed or interrupted
         self.tree = tree if tree is not None else ContextTree(code)
         self.callee = self.tree.callee
         self.node_hits: list[list[int]] = [[0] * self.size]
@@ -96,6 +113,16 @@ class LoopState:
             top = self.stack.pop()
         return top
 
+    def taken_counts(self, hits: list[int]) -> list[int]:
+        """Per ip, the times a branch jumped, given the hits summed over
+        contexts: counted, or for a derived branch, its hits less those of
+        its successor (which only its falling through reaches) less the runs
+        that stopped at it."""
+        out = list(self.taken)
+        for ip in self.derived:
+            out[ip] = hits[ip] - hits[ip + 1] - self.stops[ip]
+        return out
+
     def returns(self) -> list[tuple[int, int, int]]:
         """(return ip, destination, count), in order."""
         counts = self.ret_counts
@@ -125,9 +152,13 @@ def sample_loop(vm: VM) -> None:
 
 
 def count_loop(vm: VM, st: LoopState) -> None:
+    """Hits per (context, ip), counted on arrival, so that wherever a sampler
+    or an interrupt finds this frame, `ip` was counted and has not moved on:
+    at the backward jump it is the next instruction (`ip - d` just ran), in
+    a closure or the bookkeeping it is the one running. No `last` to store."""
     code = vm.code
     ip = vm.ip
-    last = ip
+    d = 0
     kinds = st.kinds
     taken = st.taken
     callee, active, stack = st.callee, st.active, st.stack
@@ -136,38 +167,39 @@ def count_loop(vm: VM, st: LoopState) -> None:
     cur = 0
     hits = node_hits[cur]
     try:
+        # Counting the first arrival inside `try` matters on CPython 3.11: an
+        # exception raised at a backward jump (a Ctrl-C) is looked up at the
+        # instruction before the jump's target, which must be in the try block.
+        hits[ip] += 1
         while True:
-            last = ip  # noqa: F841
-            hits[ip] += 1
             k = kinds[ip]
-            if not k:
-                ip += code[ip](vm)
-                continue
             d = code[ip](vm)
-            if k == BRANCH:
-                if d != 1:
-                    taken[ip] += 1
-            elif k == CALL:  # LoopState.enter, its common case inlined
-                node = active[callee[ip]]
-                if node >= 0:
-                    stack.append(cur)
-                    cur = node
-                else:
-                    cur = st.enter(cur, ip)
-                hits = node_hits[cur]
-            else:  # LoopState.leave, inlined
-                ret_counts[site_base[ip + d - 1] + ret_index[ip]] += 1
-                cur = stack.pop()
-                if cur < 0:
-                    active[~cur] = -1
+            if k:
+                if k == BRANCH:
+                    if d != 1:
+                        taken[ip] += 1
+                elif k == CALL:  # LoopState.enter, its common case inlined
+                    node = active[callee[ip]]
+                    if node >= 0:
+                        stack.append(cur)
+                        cur = node
+                    else:
+                        cur = st.enter(cur, ip)
+                    hits = node_hits[cur]
+                else:  # LoopState.leave, inlined
+                    ret_counts[site_base[ip + d - 1] + ret_index[ip]] += 1
                     cur = stack.pop()
-                hits = node_hits[cur]
+                    if cur < 0:
+                        active[~cur] = -1
+                        cur = stack.pop()
+                    hits = node_hits[cur]
             ip += d
-    except Halt:
-        vm.ip = ip
+            hits[ip] += 1
     except BaseException as exc:
         vm.ip = ip
-        raise vm.fault(exc) from None
+        st.stops[ip] += 1
+        if not isinstance(exc, Halt):
+            raise vm.fault(exc) from None
 
 
 def timed_loop(vm: VM, st: LoopState, clock: Clock, clip: int = CLIP_NS) -> None:
@@ -215,3 +247,13 @@ def timed_loop(vm: VM, st: LoopState, clock: Clock, clip: int = CLIP_NS) -> None
 
 
 LOOP_CODES: frozenset[Any] = frozenset({sample_loop.__code__, count_loop.__code__})
+
+
+def backward_jumps(loop: CodeType) -> frozenset[int]:
+    """The offsets of a loop function's backward jumps (where its frame is
+    between two instructions when a signal handler runs)."""
+    return frozenset(ins.offset for ins in dis.get_instructions(loop)
+                     if ins.opname.startswith("JUMP_BACKWARD"))
+
+
+COUNT_LOOP_JUMPS = backward_jumps(count_loop.__code__)

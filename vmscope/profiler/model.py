@@ -120,6 +120,7 @@ class Profile:
     has_contexts: bool = False
     samples: int = 0  # samples that landed in the VM loop
     lost_samples: int = 0  # samples outside it (start-up, output, the profiler)
+    merged_ticks: int = 0  # of those, timer ticks that merged into a pending signal
     sample_rate_hz: float = 0.0
     sample_ns: float = 0.0  # the time one sample stands for
     loop_ns: float = 0.0  # dispatch time not attributable to an ip (py-spy)
@@ -167,6 +168,7 @@ class Profile:
             "has": {"hits": self.has_hits, "time": self.has_time,
                     "samples": self.has_samples, "contexts": self.has_contexts},
             "sampling": {"samples": self.samples, "lost": self.lost_samples,
+                         "merged": self.merged_ticks,
                          "rate_hz": self.sample_rate_hz, "sample_ns": self.sample_ns,
                          "loop_samples": self.loop_samples},
             "loop_ns": self.loop_ns,
@@ -220,6 +222,7 @@ class Profile:
                 has_hits=bool(has["hits"]), has_time=bool(has["time"]),
                 has_samples=bool(has["samples"]), has_contexts=bool(has["contexts"]),
                 samples=int(smp["samples"]), lost_samples=int(smp["lost"]),
+                merged_ticks=int(smp.get("merged", 0)),
                 sample_rate_hz=float(smp["rate_hz"]), sample_ns=float(smp["sample_ns"]),
                 loop_samples=int(smp["loop_samples"]), loop_ns=float(d["loop_ns"]),
                 reference_ns=int(d.get("reference_ns", 0)),

@@ -55,9 +55,11 @@ def header_lines(p: Profile) -> list[str]:
              f"wall: {fmt_ns(p.wall_ns)}" + (f"   steps: {p.steps:,}" if p.has_hits else "")]
     if p.has_samples:
         n = p.samples + p.loop_samples
-        worst = agg.Z95 * math.sqrt(0.25 / n) if n else float("nan")
-        lines.append(f"samples: {n:,} in the VM loop ({p.lost_samples:,} elsewhere), one per "
-                     f"{fmt_ns(p.sample_ns)};  error bars: 95% binomial, at most "
+        taken = n - p.merged_ticks  # merged ticks are not independent draws
+        worst = agg.Z95 * math.sqrt(0.25 / taken) if taken > 0 else float("nan")
+        merged = f"; {p.merged_ticks:,} merged ticks" if p.merged_ticks else ""
+        lines.append(f"samples: {n:,} in the VM loop ({p.lost_samples:,} elsewhere{merged}), "
+                     f"one per {fmt_ns(p.sample_ns)};  error bars: 95% binomial, at most "
                      f"±{100 * worst:.1f} points on any share")
     elif mode == "timed":
         lines.append("error bars: ± hits x the timer calibration spread (a systematic bound)")

@@ -1,15 +1,16 @@
 """The in-process sampler: a SIGALRM from `setitimer(ITIMER_REAL)` at about
-2 kHz whose handler finds the observing loop's frame and reads `last` (the
-instruction running, or the one that just ran) from its locals.
+2 kHz whose handler finds the observing loop's frame and reads from its
+locals the instruction running, or the one that just ran (`last` in the
+sample loop; `ip`, or `ip - d` at its backward jump, in the count loop).
 
 CPython runs a signal handler at its next "eval breaker" check: at a
 function's RESUME or a loop's backward jump. So a sample either lands inside
 an instruction's closure (or a helper it called) or in the loop frame at its
-backward jump, just after an instruction returned; `last` names the
-instruction in both cases. A sample that lands at the very entry of a closure
-called by the loop arrived while the loop was dispatching it: those are the
-dispatch samples (the part of the dispatch before the call; the return and
-`ip +=` after it are charged to the instruction, and say so in the notes).
+backward jump, just after an instruction returned. A sample that lands at
+the very entry of a closure called by the loop arrived while the loop was
+dispatching it: those are the dispatch samples (the part of the dispatch
+before the call; the return and `ip +=` after it are charged to the
+instruction, and say so in the notes).
 
 Off the main thread (a TUI worker) signals are not available; a thread then
 takes the samples from `sys._current_frames()` at GIL switches, with the
@@ -28,11 +29,13 @@ from contextlib import contextmanager
 from types import CodeType, FrameType
 
 from vmscope.profiler.contexts import ContextTree
-from vmscope.profiler.loops import LOOP_CODES, Clock
+from vmscope.profiler.loops import COUNT_LOOP_JUMPS, LOOP_CODES, Clock, count_loop
 
 MAX_WALK = 64  # frames kept from each end of a very deep guest stack
 _CALL_IP = operator.itemgetter(1)
+_TIME = operator.itemgetter(4)
 LOG_LIMIT = 1 << 16
+GRID, FREE = -2, -3  # in the log: a run starts, its ticks on a grid (setitimer) or not
 
 
 def _resume_offset(code: CodeType) -> int:
@@ -51,13 +54,18 @@ class Sampler:
         self._raw: dict[tuple[tuple[int, ...], int], int] = {}
         self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
         # (guest stack as call ips, ip, (closure code, its f_lasti) when the sample
-        # is in a closure, the next ip when it is in the loop itself; see
-        # ContextTree.stack_of_sample)
-        self._log: list[tuple[tuple[int, ...], int, tuple[CodeType, int] | None,
-                              int | None]] = []
+        # is in a closure, the next ip when it is in the loop itself (see
+        # ContextTree.stack_of_sample), the time on `clock`); a stack of None is a
+        # sample outside the loop, or with ip GRID or FREE the start of a run
+        self._log: list[tuple[tuple[int, ...] | None, int, tuple[CodeType, int] | None,
+                              int | None, int]] = []
         self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
-        self.lost = 0
-        self.taken = 0
+        self._lost = 0
+        self.taken = 0  # handler calls
+        self._merged = 0
+        self._start: int | None = None  # weighing samples: the run's start, on a grid
+        self._due = 0  # ... and the ticks accounted for since
+        self._prev: int | None = None  # ... or, off any grid, the sample before
         self.handler_ns = 0
         self._entry: dict[CodeType, int] = {}
         self._handler = self._make_handler()
@@ -81,55 +89,94 @@ class Sampler:
         call_ip = _CALL_IP
         me = self
         last_loop = self._last_loop
+        count_code = count_loop.__code__
+        count_jumps = COUNT_LOOP_JUMPS
+        busy = [False]
 
         def handler(signum: int, frame: FrameType | None) -> None:
             t0 = clock()
-            loop = last_loop[0]
-            inner = None
-            if frame is not loop:
-                inner = frame
-                if frame is None or loop is None or frame.f_back is not loop:
-                    loop = frame
-                    inner = None
-                    while loop is not None and loop.f_code not in loop_codes:
-                        inner = loop
-                        loop = loop.f_back
-                    last_loop[0] = loop
-            local = loop.f_locals if loop is not None else None
-            ip = local.get("last") if local is not None else None
-            vm = local.get("vm") if local is not None else None
-            if local is None or ip is None or vm is None:  # outside the loop, or at its start
-                me.lost += 1
-            else:
-                # Little work here; entries are decoded in _tally. The stack is kept
-                # as call ips, not the frame records: holding those would keep every
-                # sampled frame's slots alive (+5% on fib, in the GC's work).
-                frames = vm.frames
-                if len(frames) > both_ends:
-                    frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
-                at = None
-                after = None  # in the loop itself, the ip `last` moved on to
-                if inner is None:
-                    after = local.get("ip")
-                    if after == ip:  # the count loop, mid-bookkeeping: ip not moved yet
-                        d = local.get("d")
-                        after = None if d is None else ip + d
-                elif inner is frame:
-                    at = (inner.f_code, inner.f_lasti)
-                log.append((tuple(map(call_ip, frames)), ip, at, after))
+            if busy[0]:  # a tick came while this handler ran: the profiler's own time
+                log.append((None, -1, None, None, t0))
+                me.taken += 1
+                return
+            busy[0] = True
+            try:
+                loop = last_loop[0]
+                inner = None
+                if frame is not loop:
+                    inner = frame
+                    if frame is None or loop is None or frame.f_back is not loop:
+                        loop = frame
+                        inner = None
+                        while loop is not None and loop.f_code not in loop_codes:
+                            inner = loop
+                            loop = loop.f_back
+                        last_loop[0] = loop
+                local = loop.f_locals if loop is not None else None
+                vm = local.get("vm") if local is not None else None
+                ip = after = None
+                if loop is None or local is None:
+                    pass
+                elif loop.f_code is count_code:  # `ip` was counted and has not moved on
+                    ip = local.get("ip")
+                    d = local.get("d")
+                    if inner is None and ip is not None and d is not None:
+                        if loop.f_lasti in count_jumps:  # between instructions: ip - d ran
+                            ip, after = ip - d, ip
+                        else:  # in its bookkeeping
+                            after = ip + d
+                else:
+                    ip = local.get("last")
+                    if inner is None:
+                        after = local.get("ip")
+                if ip is None or vm is None:  # outside the loop, or at its start
+                    log.append((None, -1, None, None, t0))
+                else:
+                    # Little work here; entries are decoded in _tally. The stack is kept
+                    # as call ips, not the frame records: holding those would keep every
+                    # sampled frame's slots alive (+5% on fib, in the GC's work).
+                    frames = vm.frames
+                    if len(frames) > both_ends:
+                        frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
+                    at = (frame.f_code, frame.f_lasti) if inner is frame and frame else None
+                    log.append((tuple(map(call_ip, frames)), ip, at, after, t0))
                 if len(log) >= LOG_LIMIT:  # a long run: fold now and then, not only at the end
                     me._tally()
-            me.taken += 1
-            me.handler_ns += clock() - t0
+                me.taken += 1
+                me.handler_ns += clock() - t0
+            finally:
+                busy[0] = False
 
         return handler
 
     def _tally(self) -> None:
         """Fold the raw log into counts by (guest stack, ip), telling apart the
-        samples taken at the very entry of an instruction's closure."""
+        samples taken at the very entry of an instruction's closure.
+
+        Each sample counts the timer ticks it stands for: signals that come
+        while one is pending merge into one, so an instruction that runs long
+        in C (joining big strings, say) would otherwise get one sample however
+        many ticks it spanned. Under setitimer the ticks fall on a grid from
+        the run's start; the thread sampler's waits start after each sample."""
         entry = self._entry
         stack_of = self.tree.stack_of_sample
-        for calls, ip, at, after in self._log:
+        interval = max(round(self.interval * 1e9), 1)
+        # by time: a tick during the handler logs itself before the sample it interrupted
+        for calls, ip, at, after, t in sorted(self._log, key=_TIME):
+            if calls is None and ip != -1:  # a run starts
+                self._start, self._due, self._prev = (t, 0, None) if ip == GRID else (None, 0, t)
+                continue
+            w = 1
+            if self._start is not None:
+                w = max((t - self._start) // interval - self._due, 1)  # 1: the clocks differ
+                self._due += w
+            elif self._prev is not None:
+                w = max((t - self._prev) // interval, 1)
+                self._prev = t
+            self._merged += w - 1
+            if calls is None:
+                self._lost += w
+                continue
             at_entry = False
             if at is not None:
                 code, lasti = at
@@ -139,7 +186,7 @@ class Sampler:
                 at_entry = lasti <= start
             table = self._raw_dispatch if at_entry else self._raw
             key = (stack_of(calls, ip, after), ip)
-            table[key] = table.get(key, 0) + 1
+            table[key] = table.get(key, 0) + w
         self._log.clear()
 
     def _resolved(self, raw: dict[tuple[tuple[int, ...], int], int]) -> dict[tuple[int, int], int]:
@@ -149,6 +196,18 @@ class Sampler:
             key = (self.tree.node_for_stack(stack), ip)
             out[key] = out.get(key, 0) + n
         return out
+
+    @property
+    def lost(self) -> int:
+        """Samples that found no VM loop running (start-up, output, the end)."""
+        self._tally()
+        return self._lost
+
+    @property
+    def merged(self) -> int:
+        """Timer ticks that came while another was pending (see _tally)."""
+        self._tally()
+        return self._merged
 
     @property
     def samples(self) -> dict[tuple[int, int], int]:
@@ -177,6 +236,7 @@ class Sampler:
     @contextmanager
     def _signals(self) -> Iterator[None]:
         old = signal.signal(signal.SIGALRM, self._handler)
+        self._log.append((None, GRID, None, None, self.clock()))
         signal.setitimer(signal.ITIMER_REAL, self.interval, self.interval)
         try:
             yield
@@ -195,6 +255,7 @@ class Sampler:
 
         old = sys.getswitchinterval()
         sys.setswitchinterval(max(self.interval / 4, 1e-5))
+        self._log.append((None, FREE, None, None, self.clock()))
         self._thread = threading.Thread(target=tick, name="vmscope-sampler", daemon=True)
         self._thread.start()
         try:
