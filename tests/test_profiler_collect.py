@@ -358,23 +358,54 @@ def test_deoptimisations_are_recorded_and_round_trip() -> None:
 
 # ---- branches whose jumps follow from the hits ----------------------------------------------
 
+RECURSION = """\
+fn is_even(n) {
+  if n == 0 { return true }
+  return is_odd(n - 1)
+}
+fn is_odd(n) {
+  if n == 0 { return false }
+  return is_even(n - 1)
+}
+fn walk(n) {
+  if n > 0 {
+    walk(n - 1)
+    print(is_even(n), twice(n))
+  }
+}
+fn twice(n) {
+  if n < 1 { return 0 }
+  return twice(n - 1) + helper(n)
+}
+fn helper(n) {
+  if n % 2 == 0 { return twice(n - 3) }
+  return 1
+}
+walk(6)
+"""
+
+
 @pytest.mark.parametrize("level", [0, 1, 2])
 def test_derived_branch_counts_equal_counted_ones(level: int) -> None:
     """The count loop leaves most branches uncounted (their jumps follow from
-    the hits); the timed loop counts every one. Hits and edges must agree on
-    every sample program, the failing one included."""
+    the hits) and does no bookkeeping for a function's calls to itself; the
+    timed loop counts and tracks every one. Hits per context, contexts and
+    edges must agree on every sample program, the failing one included, and
+    on mutual and indirect recursion."""
     derived = 0
-    for path in sorted(SAMPLES.glob("*.vms")):
-        program = vmscope.compile_source(path.read_bytes(), path.name).at_level(level)
+    sources = [(p.name, p.read_bytes()) for p in sorted(SAMPLES.glob("*.vms"))]
+    for name, source in [*sources, ("recursion.vms", RECURSION.encode())]:
+        program = vmscope.compile_source(source, name).at_level(level)
         count = Collector(program, Options(mode="count", calibration=FIXED))
         timed = Collector(program, Options(mode="timed", calibration=FIXED, clock=FakeClock(),
                                            reference=False))
         for col in (count, timed):
             col.run(lambda s: None)
         a, b = count.profile, timed.profile
-        assert a.edges == b.edges, path.name
+        assert a.edges == b.edges, name
         assert [(c.ctx, c.ip, c.hits) for c in a.cells] == [(c.ctx, c.ip, c.hits)
-                                                             for c in b.cells], path.name
+                                                             for c in b.cells], name
+        assert a.contexts == b.contexts, name
         assert count.state is not None and timed.state is not None
         assert not timed.state.derived
         derived += len(count.state.derived)

@@ -24,6 +24,7 @@ from vmscope.profiler.contexts import (
     BRANCH,
     CALL,
     PLAIN,
+    RETURN,
     ContextTree,
     derivable_branches,
     kinds_of,
@@ -40,16 +41,25 @@ class LoopState:
 
     def __init__(self, code: CompiledCode, tree: ContextTree | None = None,
                  derive: bool = False) -> None:
-        """`derive`: for count_loop, leave uncounted the branches whose jumps
-        follow from the hits (derivable_branches); timed_loop counts all."""
+        """`derive` (for count_loop) leaves out what follows without it: the
+        jumps of derivable_branches (from the hits), and the bookkeeping of a
+        function's calls to itself (recursion folds onto the node it runs in,
+        so the context does not change; `self_return[dest]` marks where their
+        returns land). timed_loop keeps all of it."""
         self.size = len(code.code)
         self.kinds = kinds_of(code) if code.instrs else [PLAIN] * self.size
+        self.tree = tree if tree is not None else ContextTree(code)
+        self.callee = self.tree.callee
         self.derived = derivable_branches(code) if derive and code.instrs else frozenset()
         for ip in self.derived:
             self.kinds[ip] = PLAIN
+        self.self_return = [False] * (self.size + 1)
+        if derive:
+            for ip, f in enumerate(self.callee):
+                if f >= 0 and f == self.tree.func_of[ip]:
+                    self.kinds[ip] = PLAIN
+                    self.self_return[ip + 1] = True
         self.stops = [0] * self.size  # runs that ended at ip: halted, failed or interrupted
-        self.tree = tree if tree is not None else ContextTree(code)
-        self.callee = self.tree.callee
         self.node_hits: list[list[int]] = [[0] * self.size]
         self.node_ns: list[list[int]] = [[0] * self.size]
         self.taken = [0] * self.size
@@ -73,6 +83,7 @@ class LoopState:
                 self._sites.append((ip, rets_of.get(f, [])))
                 total += len(rets_of.get(f, []))
         self.ret_counts = [0] * total
+        self.dest_base = [-1, *self.site_base]  # by a return's destination, call ip + 1
         nfuncs = max(len(code.functions), 1)
         self.active = [-1] * nfuncs
         self.active[self.tree.main] = 0
@@ -161,8 +172,8 @@ def count_loop(vm: VM, st: LoopState) -> None:
     d = 0
     kinds = st.kinds
     taken = st.taken
-    callee, active, stack = st.callee, st.active, st.stack
-    node_hits, ret_counts, site_base, ret_index = (st.node_hits, st.ret_counts, st.site_base,
+    callee, active, stack, self_return = st.callee, st.active, st.stack, st.self_return
+    node_hits, ret_counts, dest_base, ret_index = (st.node_hits, st.ret_counts, st.dest_base,
                                                    st.ret_index)
     cur = 0
     hits = node_hits[cur]
@@ -175,23 +186,24 @@ def count_loop(vm: VM, st: LoopState) -> None:
             k = kinds[ip]
             d = code[ip](vm)
             if k:
-                if k == BRANCH:
+                if k == RETURN:  # LoopState.leave, inlined
+                    ret_counts[dest_base[ip + d] + ret_index[ip]] += 1
+                    if not self_return[ip + d]:
+                        cur = stack.pop()
+                        if cur < 0:
+                            active[~cur] = -1
+                            cur = stack.pop()
+                        hits = node_hits[cur]
+                elif k == BRANCH:
                     if d != 1:
                         taken[ip] += 1
-                elif k == CALL:  # LoopState.enter, its common case inlined
+                else:  # LoopState.enter, its common case inlined
                     node = active[callee[ip]]
                     if node >= 0:
                         stack.append(cur)
                         cur = node
                     else:
                         cur = st.enter(cur, ip)
-                    hits = node_hits[cur]
-                else:  # LoopState.leave, inlined
-                    ret_counts[site_base[ip + d - 1] + ret_index[ip]] += 1
-                    cur = stack.pop()
-                    if cur < 0:
-                        active[~cur] = -1
-                        cur = stack.pop()
                     hits = node_hits[cur]
             ip += d
             hits[ip] += 1
