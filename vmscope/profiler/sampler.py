@@ -35,7 +35,7 @@ MAX_WALK = 64  # frames kept from each end of a very deep guest stack
 _CALL_IP = operator.itemgetter(1)
 _TIME = operator.itemgetter(4)
 LOG_LIMIT = 1 << 16
-GRID, FREE = -2, -3  # in the log: a run starts, its ticks on a grid (setitimer) or not
+LOST, START = -1, -2  # in the log, with no stack: a sample outside the loop; a run starts
 
 
 def _resume_offset(code: CodeType) -> int:
@@ -46,26 +46,31 @@ def _resume_offset(code: CodeType) -> int:
 
 
 class Sampler:
-    def __init__(self, tree: ContextTree, rate_hz: float, clock: Clock) -> None:
+    def __init__(self, tree: ContextTree, rate_hz: float, clock: Clock,
+                 cpu_clock: Clock = time.thread_time_ns) -> None:
+        """`clock` times the handler; `cpu_clock` is the sampled thread's CPU
+        time (for the thread sampler, read from the running thread's clock)."""
         self.tree = tree
         self.interval = 1.0 / rate_hz
         self.clock = clock
+        self._cpu = [cpu_clock]
         # keyed by (guest stack as call ips, ip); resolved to context nodes after the run
         self._raw: dict[tuple[tuple[int, ...], int], int] = {}
         self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
         # (guest stack as call ips, ip, (closure code, its f_lasti) when the sample
         # is in a closure, the next ip when it is in the loop itself (see
         # ContextTree.stack_of_sample), the time on `clock`); a stack of None is a
-        # sample outside the loop, or with ip GRID or FREE the start of a run
+        # sample outside the loop (ip LOST) or the start of a run (START); then the
+        # time on `clock` and, after a gap (see _tally), the sampled thread's CPU time
         self._log: list[tuple[tuple[int, ...] | None, int, tuple[CodeType, int] | None,
-                              int | None, int]] = []
+                              int | None, int, int | None]] = []
         self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
         self._lost = 0
         self.taken = 0  # handler calls
         self._merged = 0
-        self._start: int | None = None  # weighing samples: the run's start, on a grid
-        self._due = 0  # ... and the ticks accounted for since
-        self._prev: int | None = None  # ... or, off any grid, the sample before
+        self._cpu_start: int | None = None  # the run's start in CPU time (see _tally)
+        self._counted = 0  # ... and the intervals the samples since stood for
+        self._last = [0]  # the time of the sample before, on `clock`
         self.handler_ns = 0
         self._entry: dict[CodeType, int] = {}
         self._handler = self._make_handler()
@@ -92,11 +97,16 @@ class Sampler:
         count_code = count_loop.__code__
         count_jumps = COUNT_LOOP_JUMPS
         busy = [False]
+        cpu_now = self._cpu
+        last = self._last
+        gap = round(1.5 * self.interval * 1e9)
 
         def handler(signum: int, frame: FrameType | None) -> None:
             t0 = clock()
+            cpu = cpu_now[0]() if t0 - last[0] > gap else None  # ticks merged, maybe
+            last[0] = t0
             if busy[0]:  # a tick came while this handler ran: the profiler's own time
-                log.append((None, -1, None, None, t0))
+                log.append((None, LOST, None, None, t0, cpu))
                 me.taken += 1
                 return
             busy[0] = True
@@ -130,7 +140,7 @@ class Sampler:
                     if inner is None:
                         after = local.get("ip")
                 if ip is None or vm is None:  # outside the loop, or at its start
-                    log.append((None, -1, None, None, t0))
+                    log.append((None, LOST, None, None, t0, cpu))
                 else:
                     # Little work here; entries are decoded in _tally. The stack is kept
                     # as call ips, not the frame records: holding those would keep every
@@ -139,7 +149,7 @@ class Sampler:
                     if len(frames) > both_ends:
                         frames = frames[:MAX_WALK] + frames[-MAX_WALK:]
                     at = (frame.f_code, frame.f_lasti) if inner is frame and frame else None
-                    log.append((tuple(map(call_ip, frames)), ip, at, after, t0))
+                    log.append((tuple(map(call_ip, frames)), ip, at, after, t0, cpu))
                 if len(log) >= LOG_LIMIT:  # a long run: fold now and then, not only at the end
                     me._tally()
                 me.taken += 1
@@ -153,26 +163,25 @@ class Sampler:
         """Fold the raw log into counts by (guest stack, ip), telling apart the
         samples taken at the very entry of an instruction's closure.
 
-        Each sample counts the timer ticks it stands for: signals that come
-        while one is pending merge into one, so an instruction that runs long
-        in C (joining big strings, say) would otherwise get one sample however
-        many ticks it spanned. Under setitimer the ticks fall on a grid from
-        the run's start; the thread sampler's waits start after each sample."""
+        Signals that come while one is pending merge into one, so an
+        instruction that runs long in C (joining big strings, say) would get
+        one sample however many intervals it ran. So a sample that comes after
+        a gap in wall time counts the intervals of CPU time not yet counted
+        since the run started: CPU time, so that a preempted process gains no
+        weight (on a busy machine the count lags and the weights fall back to
+        one a sample)."""
         entry = self._entry
         stack_of = self.tree.stack_of_sample
         interval = max(round(self.interval * 1e9), 1)
         # by time: a tick during the handler logs itself before the sample it interrupted
-        for calls, ip, at, after, t in sorted(self._log, key=_TIME):
-            if calls is None and ip != -1:  # a run starts
-                self._start, self._due, self._prev = (t, 0, None) if ip == GRID else (None, 0, t)
+        for calls, ip, at, after, _, cpu in sorted(self._log, key=_TIME):
+            if ip == START:
+                self._cpu_start, self._counted = cpu, 0
                 continue
             w = 1
-            if self._start is not None:
-                w = max((t - self._start) // interval - self._due, 1)  # 1: the clocks differ
-                self._due += w
-            elif self._prev is not None:
-                w = max((t - self._prev) // interval, 1)
-                self._prev = t
+            if cpu is not None and self._cpu_start is not None:
+                w = max(round((cpu - self._cpu_start) / interval) - self._counted, 1)
+            self._counted += w
             self._merged += w - 1
             if calls is None:
                 self._lost += w
@@ -233,10 +242,15 @@ class Sampler:
         finally:
             self._last_loop[0] = None
 
+    def _start(self) -> int:
+        """A run starts now: the gap to its first sample is measured from here."""
+        self._last[0] = now = self.clock()
+        return now
+
     @contextmanager
     def _signals(self) -> Iterator[None]:
         old = signal.signal(signal.SIGALRM, self._handler)
-        self._log.append((None, GRID, None, None, self.clock()))
+        self._log.append((None, START, None, None, self._start(), self._cpu[0]()))
         signal.setitimer(signal.ITIMER_REAL, self.interval, self.interval)
         try:
             yield
@@ -255,7 +269,9 @@ class Sampler:
 
         old = sys.getswitchinterval()
         sys.setswitchinterval(max(self.interval / 4, 1e-5))
-        self._log.append((None, FREE, None, None, self.clock()))
+        own_cpu = self._cpu[0]
+        self._cpu[0] = _cpu_clock_of(target)
+        self._log.append((None, START, None, None, self._start(), self._cpu[0]()))
         self._thread = threading.Thread(target=tick, name="vmscope-sampler", daemon=True)
         self._thread.start()
         try:
@@ -264,6 +280,17 @@ class Sampler:
             self._stop.set()
             self._thread.join()
             sys.setswitchinterval(old)
+            self._cpu[0] = own_cpu
+
+
+def _cpu_clock_of(thread_id: int) -> Clock:
+    """Another thread's CPU time, where the platform can read it (Linux);
+    elsewhere wall time, which also counts the time the thread waited."""
+    getcpuclockid = getattr(time, "pthread_getcpuclockid", None)
+    if getcpuclockid is None:
+        return time.perf_counter_ns
+    clock_id = getcpuclockid(thread_id)
+    return lambda: time.clock_gettime_ns(clock_id)
 
 
 def default_clock() -> int:
