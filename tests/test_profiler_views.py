@@ -151,6 +151,17 @@ def test_sampled_error_bars() -> None:
     assert row.err_ns == pytest.approx(0.098 * p.total_ns)
 
 
+def test_merged_ticks_in_the_header_and_json() -> None:
+    """Samples that stood for several merged ticks are said, and the header's
+    error bound counts only the samples taken (100 - 36 = 64: 1.96 * 0.5 / 8)."""
+    p = replace(make_profile("sample"), samples=100, merged_ticks=36, has_samples=True,
+                sample_rate_hz=2000.0)
+    head = "\n".join(header_lines(p))
+    assert "36 merged ticks" in head and "±12.2 points" in head
+    assert Profile.from_json(p.to_json()).merged_ticks == 36
+    assert "merged" not in "\n".join(header_lines(replace(p, merged_ticks=0)))
+
+
 def test_bar() -> None:
     assert bar(0.0, 4) == "    "
     assert bar(1.0, 4) == "████"

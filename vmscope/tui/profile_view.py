@@ -310,8 +310,9 @@ def summary_text(prof: Profile, filename: str, level: int, label: str) -> Text:
     text.append("\n ")
     details = []
     if prof.has_samples:
+        merged = f", {prof.merged_ticks:,} merged ticks" if prof.merged_ticks else ""
         details.append(f"{prof.samples:,} samples at {prof.sample_rate_hz:g} Hz "
-                       f"({prof.lost_samples:,} outside the VM)")
+                       f"({prof.lost_samples:,} outside the VM{merged})")
     if prof.has_time and prof.total_ns:
         details.append(f"dispatch {prof.dispatch_total_ns / prof.total_ns * 100:.1f}% of "
                        f"{ns_text(prof.total_ns)} attributed")
