@@ -57,11 +57,11 @@ class Sampler:
         # keyed by (guest stack as call ips, ip); resolved to context nodes after the run
         self._raw: dict[tuple[tuple[int, ...], int], int] = {}
         self._raw_dispatch: dict[tuple[tuple[int, ...], int], int] = {}
-        # (guest stack as call ips, ip, (closure code, its f_lasti) when the sample
-        # is in a closure, the next ip when it is in the loop itself (see
-        # ContextTree.stack_of_sample), the time on `clock`); a stack of None is a
-        # sample outside the loop (ip LOST) or the start of a run (START); then the
-        # time on `clock` and, after a gap (see _tally), the sampled thread's CPU time
+        # One entry a handler call: (guest stack as call ips, ip, (closure code, its
+        # f_lasti) when the sample is in a closure, the next ip when it is in the loop
+        # itself (see ContextTree.stack_of_sample), the time on `clock`, the sampled
+        # thread's CPU time after a gap, else None (see _tally)). With no stack, ip
+        # LOST is a sample outside the loop and START the start of a run.
         self._log: list[tuple[tuple[int, ...] | None, int, tuple[CodeType, int] | None,
                               int | None, int, int | None]] = []
         self._last_loop: list[FrameType | None] = [None]  # the loop frame seen last
