@@ -66,7 +66,8 @@ class LoopState:
         self.clipped = 0  # timed brackets over CLIP_NS (a preemption, most likely)
         self.clipped_ns = 0
         # Returns counted per (call site, the callee's return): ret_counts[
-        # site_base[call ip] + ret_index[return ip]], two list reads at run time.
+        # site_base[call ip] + ret_index[return ip]]; count_loop reads the base by
+        # the return's destination (dest_base[call ip + 1]), two list reads in all.
         rets_of: dict[int, list[int]] = {}
         for ip in sorted(self.tree.returns):
             rets_of.setdefault(self.tree.func_of[ip], []).append(ip)
