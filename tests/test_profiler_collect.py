@@ -26,7 +26,13 @@ from vmscope.profiler.calibrate import (
 )
 from vmscope.profiler.collect import Collector, Options
 from vmscope.profiler.contexts import ContextTree
-from vmscope.profiler.loops import LoopState, count_loop, sample_loop
+from vmscope.profiler.loops import (
+    LoopState,
+    closures_by_identity,
+    count_loop,
+    distinct_closures,
+    sample_loop,
+)
 from vmscope.profiler.model import Calibration
 from vmscope.profiler.sampler import Sampler
 from vmscope.vm.opcodes import Op
@@ -195,7 +201,6 @@ def test_sampler_attributes_the_running_instruction() -> None:
     program = vmscope.compile_source(CALLS, "t.vms")
     code = program.code
     tree = ContextTree(code)
-    sampler = Sampler(tree, 1000, FakeClock())
     mul = next(ip for ip, i in enumerate(code.instrs) if i.op is Op.MUL)
     fn = code.code[mul]
 
@@ -206,6 +211,7 @@ def test_sampler_attributes_the_running_instruction() -> None:
     vm = program.new_vm(lambda s: None)
     vm.code = list(code.code)
     vm.code[mul] = probe
+    sampler = Sampler(tree, 1000, FakeClock(), vm.code)
     sample_loop(vm)
     call_ip = next(ip for ip, i in enumerate(code.instrs) if i.op is Op.CALL)
     f_node = tree.node_for_stack([call_ip])
@@ -239,7 +245,6 @@ def test_samples_around_calls_and_returns_keep_their_context() -> None:
     assert tree.stack_of_sample((5, inner_r), inner_r, None) == (5, inner_r)
 
     # and end to end: a probe samples the call after its closure ran
-    sampler = Sampler(tree, 1000, FakeClock())
     fn = code.code[call_f]
 
     def probe(vm: vmscope.vm.machine.VM) -> int:
@@ -250,6 +255,7 @@ def test_samples_around_calls_and_returns_keep_their_context() -> None:
     vm = program.new_vm(lambda s: None)
     vm.code = list(code.code)
     vm.code[call_f] = probe
+    sampler = Sampler(tree, 1000, FakeClock(), vm.code)
     sample_loop(vm)
     assert sampler.samples == {(0, call_f): 7}  # <main>'s node, not f's
 
@@ -506,3 +512,15 @@ def test_samples_after_a_slow_instruction_are_charged_to_it(counts: bool) -> Non
     in_loop = sum(by_ip[ip] for ip in loop)
     assert in_loop >= 20  # enough to tell
     assert by_ip[slow] >= 0.9 * in_loop, by_ip
+
+
+def test_a_closure_serving_several_ips_is_cloned_for_the_sample_loop() -> None:
+    """sample_loop's `f` names the instruction, so each ip needs its own
+    function object; a clone shares the code and cells and does the same."""
+    def bump(vm: object) -> int:
+        return 1
+
+    out = distinct_closures([bump, bump, bump])
+    assert out[0] is bump and out[1] is not bump and out[2] is not out[1]
+    assert all(f.__code__ is bump.__code__ and f(None) == 1 for f in out)
+    assert closures_by_identity(out) == {out[0]: 0, out[1]: 1, out[2]: 2}

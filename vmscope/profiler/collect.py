@@ -29,6 +29,7 @@ from vmscope.profiler.loops import (
     Clock,
     LoopState,
     count_loop,
+    distinct_closures,
     sample_loop,
     timed_loop,
 )
@@ -101,7 +102,8 @@ class Collector:
         counting = options.mode in ("count", "timed") or options.counts
         self.state = (LoopState(self.code, self.tree, derive=options.mode != "timed")
                       if counting else None)
-        self.sampler = (Sampler(self.tree, options.rate, options.clock)
+        self._closures = distinct_closures(self.code.code)
+        self.sampler = (Sampler(self.tree, options.rate, options.clock, self._closures)
                         if options.mode == "sample" else None)
         self.calibration = options.calibration
         self.wall_ns = 0
@@ -137,7 +139,7 @@ class Collector:
             self.calibration = calibrate(opts.mode, opts.clock)
         chunks: list[str] = []
         vm = self.program.new_vm(out if out is not None else chunks.append, opts.limits)
-        vm.code = self._live = list(vm.code)  # a copy of its own, which cancel() may overwrite
+        vm.code = self._live = list(self._closures)  # its own copy, which cancel() may overwrite
         if self.interrupted:
             self.cancel()  # cancelled before this run: it stops at once
         needed = values.NEST_LIMIT * 4 + 1000

@@ -1,7 +1,8 @@
 """The in-process sampler: a SIGALRM from `setitimer(ITIMER_REAL)` at about
 2 kHz whose handler finds the observing loop's frame and reads from its
-locals the instruction running, or the one that just ran (`last` in the
-sample loop; `ip`, or `ip - d` at its backward jump, in the count loop).
+locals the instruction running, or the one that just ran (the closure `f`
+in the sample loop; `ip`, or `ip - d` at its backward jump, in the count
+loop).
 
 CPython runs a signal handler at its next "eval breaker" check: at a
 function's RESUME or a loop's backward jump. So a sample either lands inside
@@ -29,7 +30,14 @@ from contextlib import contextmanager
 from types import CodeType, FrameType
 
 from vmscope.profiler.contexts import ContextTree
-from vmscope.profiler.loops import COUNT_LOOP_JUMPS, LOOP_CODES, Clock, count_loop
+from vmscope.profiler.loops import (
+    COUNT_LOOP_JUMPS,
+    LOOP_CODES,
+    Clock,
+    closures_by_identity,
+    count_loop,
+)
+from vmscope.vm.program import Closure
 
 MAX_WALK = 64  # frames kept from each end of a very deep guest stack
 _CALL_IP = operator.itemgetter(1)
@@ -47,10 +55,13 @@ def _resume_offset(code: CodeType) -> int:
 
 class Sampler:
     def __init__(self, tree: ContextTree, rate_hz: float, clock: Clock,
-                 cpu_clock: Clock = time.thread_time_ns) -> None:
-        """`clock` times the handler; `cpu_clock` is the sampled thread's CPU
-        time (for the thread sampler, read from the running thread's clock)."""
+                 closures: list[Closure], cpu_clock: Clock = time.thread_time_ns) -> None:
+        """`closures`: the code list the loops run, its closures distinct
+        objects (loops.distinct_closures); `clock` times the handler;
+        `cpu_clock` is the sampled thread's CPU time (for the thread sampler,
+        read from the running thread's clock)."""
         self.tree = tree
+        self._ip_of = closures_by_identity(closures)
         self.interval = 1.0 / rate_hz
         self.clock = clock
         self._cpu = [cpu_clock]
@@ -95,6 +106,7 @@ class Sampler:
         me = self
         last_loop = self._last_loop
         count_code = count_loop.__code__
+        ip_of = self._ip_of
         count_jumps = COUNT_LOOP_JUMPS
         busy = [False]
         cpu_now = self._cpu
@@ -135,8 +147,9 @@ class Sampler:
                             ip, after = ip - d, ip
                         else:  # in its bookkeeping
                             after = ip + d
-                else:
-                    ip = local.get("last")
+                else:  # the sample loop: `f` is the closure running or just run
+                    f = local.get("f")
+                    ip = ip_of.get(f) if f is not None else None
                     if inner is None:
                         after = local.get("ip")
                 if ip is None or vm is None:  # outside the loop, or at its start
