@@ -187,7 +187,7 @@ def count_loop(vm: VM, st: LoopState) -> None:
     """Hits per (context, ip), counted on arrival, so that wherever a sampler
     or an interrupt finds this frame, `ip` was counted and has not moved on:
     at the backward jump it is the next instruction (`ip - d` just ran), in
-    a closure or the bookkeeping it is the one running. No `last` to store."""
+    a closure or the bookkeeping it is the one running. Nothing else to store."""
     code = vm.code
     ip = vm.ip
     d = 0
