@@ -47,7 +47,7 @@ def register(sub: Any) -> None:
                             "profile")
     shots.set_defaults(handler=cmd_screenshots)
 
-    from vmscope.bench.command import register as register_bench
+    from vmscope.bench import register as register_bench
 
     register_bench(sub)
     register_profiler(sub)

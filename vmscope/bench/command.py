@@ -119,20 +119,6 @@ def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
                       f"{cont['fast_s'] * 1000:.1f} ms, medians)")
 
 
-def register(sub: Any) -> None:
-    p = sub.add_parser("bench", help="benchmark the engines and levels side by side")
-    p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
-    p.add_argument("--only", action="append", default=None, metavar="NAME",
-                   help="run only this benchmark (repeatable): "
-                        + ", ".join(b.name for b in PROGRAMS) + ", rows, compile")
-    p.add_argument("--debugger", action="store_true",
-                   help="also measure the debugger's continue speed")
-    p.add_argument("--allocations", action="store_true",
-                   help="also count allocations per row exactly, under valgrind (slow)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=cmd_bench)
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     allocs = None
     if args.allocations:
