@@ -187,7 +187,11 @@ class Sampler:
         stack_of = self.tree.stack_of_sample
         interval = max(round(self.interval * 1e9), 1)
         # by time: a tick during the handler logs itself before the sample it interrupted
-        for calls, ip, at, after, _, cpu in sorted(self._log, key=_TIME):
+        log = self._log
+        n = len(log)  # a handler may append while this runs (a fold inside it, say)
+        batch = sorted(log[:n], key=_TIME)
+        del log[:n]
+        for calls, ip, at, after, _, cpu in batch:
             if ip == START:
                 self._cpu_start, self._counted = cpu, 0
                 continue
@@ -209,7 +213,6 @@ class Sampler:
             table = self._raw_dispatch if at_entry else self._raw
             key = (stack_of(calls, ip, after), ip)
             table[key] = table.get(key, 0) + w
-        self._log.clear()
 
     def _resolved(self, raw: dict[tuple[tuple[int, ...], int], int]) -> dict[tuple[int, int], int]:
         self._tally()
