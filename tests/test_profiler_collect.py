@@ -428,23 +428,26 @@ while true {
 """
 
 
-def _interrupt_at_random(vm: vmscope.vm.machine.VM, how: str, delay: float) -> threading.Timer:
-    if how == "signal":  # a Ctrl-C: lands at the loop's backward jump or a closure's entry
-        def boom(signum: int, frame: object) -> None:
-            raise KeyboardInterrupt
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
-        signal.signal(signal.SIGALRM, boom)
+
+def _interrupt_later(vm: vmscope.vm.machine.VM, how: str, delay: float) -> Callable[[], None]:
+    """Stop `vm`'s run after `delay` s, as a Ctrl-C does (a SIGALRM that raises:
+    it lands at the loop's backward jump or a closure's entry) or as
+    Collector.cancel does; returns what to wait for afterwards."""
+    if how == "signal":
+        signal.signal(signal.SIGALRM, _raise_interrupt)
         signal.setitimer(signal.ITIMER_REAL, delay)
-        timer = threading.Timer(0, lambda: None)
-    else:  # Collector.cancel's way: every instruction becomes one that interrupts
-        from vmscope.profiler.collect import _interrupt
+        return lambda: None
+    from vmscope.profiler.collect import _interrupt
 
-        def cancel() -> None:
-            vm.code[:] = [_interrupt] * len(vm.code)
+    def cancel() -> None:
+        vm.code[:] = [_interrupt] * len(vm.code)
 
-        timer = threading.Timer(delay, cancel)
+    timer = threading.Timer(delay, cancel)
     timer.start()
-    return timer
+    return timer.join
 
 
 @pytest.mark.parametrize("how", ["signal", "cancel"])
@@ -466,10 +469,10 @@ def test_derived_branch_counts_survive_an_interrupt(how: str) -> None:
             assert test in st.derived
             vm = program.new_vm(lambda s: None)
             vm.code = list(vm.code)
-            timer = _interrupt_at_random(vm, how, 0.001 + 0.0007 * run)
+            wait = _interrupt_later(vm, how, 0.001 + 0.0007 * run)
             with pytest.raises(KeyboardInterrupt):
                 count_loop(vm, st)
-            timer.join()
+            wait()
             a = vm.globals[names.index("a")]
             done = a + 1 if vm.ip in (body, after) else a  # this iteration's test completed
             hits = [sum(col) for col in zip(*st.node_hits, strict=True)]
