@@ -307,7 +307,3 @@ def _cpu_clock_of(thread_id: int) -> Clock:
         return time.perf_counter_ns
     clock_id = getcpuclockid(thread_id)
     return lambda: time.clock_gettime_ns(clock_id)
-
-
-def default_clock() -> int:
-    return time.perf_counter_ns()
