@@ -219,10 +219,14 @@ def test_pyspy_end_to_end(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert prof.wall_ns > 0
 
 
-def test_profile_does_not_import_textual(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["sample", "count"])
+def test_profile_imports_only_what_its_mode_needs(tmp_path: Path, mode: str) -> None:
+    """No textual (a headless path); no rich or py-spy either: their imports
+    would add tens of ms to every profiled run's start-up."""
     probe = ("import sys, vmscope.cli\n"
-             "code = vmscope.cli.main(['profile', sys.argv[1], '-q', '--mode', 'count'])\n"
-             "print(code, sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n")
+             f"code = vmscope.cli.main(['profile', sys.argv[1], '-q', '--mode', '{mode}'])\n"
+             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('textual', 'rich') or m == 'vmscope.profiler.pyspy'))\n")
     prog = tmp_path / "p.vms"
     prog.write_text("print(1)\n")
     proc = subprocess.run([sys.executable, "-c", probe, str(prog)], capture_output=True,

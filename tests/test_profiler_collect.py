@@ -158,6 +158,12 @@ def test_calibration_with_a_fake_clock() -> None:
     assert cal.timer_ns == 10.0 and cal.timer_spread_ns == 0.0
     assert cal.dispatch_ns == 10 / 2000
     assert cal.clock_resolution_ns == 10.0
+    assert cal.count_ns == 0.0  # timed mode does not count
+    # the count loop's cost where counts are kept: count mode, sample mode with counts
+    assert calibrate("count", FakeClock(tick=10)).count_ns == 10 / 2000
+    assert calibrate("sample", FakeClock(tick=10), counts=True).count_ns == 10 / 2000
+    plain = calibrate("sample", FakeClock(tick=10))
+    assert plain.count_ns == 0.0 and plain.timer_ns == 0.0 and plain.dispatch_ns == 10 / 2000
     assert len({id(f) for f in noop_code(100).code}) > 2  # a polymorphic call site
 
 

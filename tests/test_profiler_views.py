@@ -3,7 +3,9 @@ Profile whose every number is known (no VM, no clock)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -184,6 +186,19 @@ def test_render_every_view(prof: Profile, by: str) -> None:
 def test_render_top_n_and_more(prof: Profile) -> None:
     text = render(prof, "instruction", top=2)
     assert "… 6 more" in text
+
+
+def test_render_for_a_terminal_fits_its_width(prof: Profile) -> None:
+    text = render(prof, "instruction", top=3, width=60, color=True)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert all(len(line) <= 60 for line in plain.splitlines())
+    assert "estimated overhead: 2.50x" in plain and "\x1b[2m" in text  # a dim header
+    assert "… 5 more" in plain
+    for w in range(40, 100):  # wherever the header wraps, a number keeps its unit
+        lines = render(prof, "opcode", width=w).splitlines()
+        for a, b in itertools.pairwise(lines):
+            assert not (a[-1:].isdigit() and re.match(r"\s*[nµm]?s\b", b)), (w, a, b)
+    assert "\x1b" not in render(prof, "instruction", top=3)
 
 
 def test_json_round_trip(prof: Profile) -> None:

@@ -11,6 +11,8 @@ and exits 1 after the (partial) profile is written."""
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -133,12 +135,12 @@ def _check_target(path: str | None, force: bool) -> None:
 
 
 def _emit(text: str, path: str | None, force: bool, what: str) -> None:
-    from vmscope.profiler.export import OverwriteError, write_atomic
-
     if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from vmscope.profiler.export import OverwriteError, write_atomic
+
     try:
         write_atomic(path, text, force)
     except OverwriteError as exc:
@@ -160,11 +162,13 @@ def profile_main(argv: Sequence[str]) -> int:
         raise UsageError("--blocking applies to pyspy mode only")
     _check_target(args.output, args.force)
     from vmscope.profiler.collect import Options, ProfileSession
-    from vmscope.profiler.export import export
     from vmscope.profiler.progress import progress
-    from vmscope.profiler.pyspy import PySpyUnavailable, find_pyspy
 
+    unavailable: tuple[type[Exception], ...] = ()  # py-spy's modules load only for its mode
     if args.mode == "pyspy":
+        from vmscope.profiler.pyspy import PySpyUnavailable, find_pyspy
+
+        unavailable = (PySpyUnavailable,)
         try:
             find_pyspy()
         except PySpyUnavailable as exc:
@@ -185,19 +189,22 @@ def profile_main(argv: Sequence[str]) -> int:
     try:
         with progress(f"profiling {args.file} ({args.mode})", show):
             result = session.run(out, args.repeat)
-    except PySpyUnavailable as exc:
+    except unavailable as exc:
         raise UsageError(str(exc)) from None
     sys.stdout.flush()
     if result.error is not None:
         report(result.error, args.file)
     prof = session.profile
-    if args.fmt == "table" and args.output is None and sys.stdout.isatty():
-        from rich.console import Console
+    if args.fmt == "table" and args.output is None:
+        from vmscope.profiler.render import render
 
-        from vmscope.profiler.render import renderable
-
-        Console(highlight=False).print(renderable(prof, args.by, args.top))
+        tty = sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if tty else None
+        color = tty and not os.environ.get("NO_COLOR")
+        _emit(render(prof, args.by, args.top, width, color), None, args.force, "")
     else:
+        from vmscope.profiler.export import export
+
         _emit(export(prof, args.fmt, args.by, args.top), args.output, args.force,
               f"{args.fmt} profile")
     if prof.error == "interrupted":

@@ -136,7 +136,7 @@ class Collector:
 
         opts = self.options
         if self.calibration is None:
-            self.calibration = calibrate(opts.mode, opts.clock)
+            self.calibration = calibrate(opts.mode, opts.clock, opts.counts)
         chunks: list[str] = []
         vm = self.program.new_vm(out if out is not None else chunks.append, opts.limits)
         vm.code = self._live = list(self._closures)  # its own copy, which cancel() may overwrite

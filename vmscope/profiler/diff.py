@@ -4,7 +4,6 @@ profiles of different run counts compare)."""
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import asdict, dataclass
 
@@ -86,30 +85,19 @@ def _signed_ns(ns: float) -> str:
     return ("+" if ns > 0 else "") + fmt_ns(ns)
 
 
-def diff_text(a: Profile, b: Profile, top: int = 20, width: int = 140) -> str:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
+def diff_text(a: Profile, b: Profile, top: int = 20) -> str:
     from vmscope.profiler.render import fmt_ns
+    from vmscope.textable import Column, TextTable
 
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system=None, highlight=False)
-    console.print(Text("\n".join(summary(a, b))))
+    lines = summary(a, b)
     for by in ("opcode", "line"):
-        rows = diff_rows(a, b, by)
-        t = Table(title=f"by {by} (per run; largest changes first)", title_justify="left",
-                  show_edge=False, pad_edge=False)
-        for col in (by, "hits A", "hits B", "Δ hits", "time A", "time B", "Δ time", "Δ %",
-                    "detail"):
-            t.add_column(col, justify="left" if col in (by, "detail") else "right",
-                         no_wrap=col != "detail",
-                         overflow="fold" if col == "detail" else "ellipsis")
-        for r in rows[:top]:
+        t = TextTable(f"by {by} (per run; largest changes first)",
+                      [Column(name, right=name not in (by, "detail"))
+                       for name in (by, "hits A", "hits B", "Δ hits", "time A", "time B",
+                                    "Δ time", "Δ %", "detail")])
+        for r in diff_rows(a, b, by)[:top]:
             pct = f"{100 * r.d_ns / r.ns_a:+.1f}%" if r.ns_a else ("new" if r.ns_b else "")
-            t.add_row(*map(Text, (r.key, f"{r.hits_a:,.0f}", f"{r.hits_b:,.0f}",
-                                  f"{r.d_hits:+,.0f}", fmt_ns(r.ns_a), fmt_ns(r.ns_b),
-                                  _signed_ns(r.d_ns), pct, r.detail)))
-        console.print()
-        console.print(t)
-    return buf.getvalue()
+            t.add(r.key, f"{r.hits_a:,.0f}", f"{r.hits_b:,.0f}", f"{r.d_hits:+,.0f}",
+                  fmt_ns(r.ns_a), fmt_ns(r.ns_b), _signed_ns(r.d_ns), pct, r.detail)
+        lines += ["", *t.lines()]
+    return "\n".join(lines) + "\n"

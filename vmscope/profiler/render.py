@@ -1,22 +1,21 @@
 """The terminal report: a header that says how the numbers were obtained
 (mode, samples, calibration constants, estimated overhead, error bars) and a
-rich table of the top rows of one view, with the dispatch row always shown."""
+table of the top rows of one view, with the dispatch row always shown."""
 
 from __future__ import annotations
 
-import io
 import math
-from typing import Any
-
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
+import re
+import textwrap
 
 from vmscope.profiler import aggregate as agg
 from vmscope.profiler.aggregate import Row
 from vmscope.profiler.model import Profile
+from vmscope.textable import Column, TextTable, dim
 
 BAR_WIDTH = 12
+_NBSP = "\u00a0"
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:[nµm]?s|Hz)\b)")
 _PARTS = " ▏▎▍▌▋▊▉█"
 
 
@@ -155,7 +154,7 @@ def _dispatch_cells(by: str, p: Profile, d: Row, total: float) -> list[str]:
     return [d.key, hits, t, fmt_pct(share), per, err, b, d.detail]
 
 
-def table(p: Profile, by: str = "opcode", top: int = 20) -> Table:
+def table(p: Profile, by: str = "opcode", top: int = 20) -> TextTable:
     rows = agg.view(p, by)
     disp = agg.dispatch_row(p)
     if by == "sequence":
@@ -163,18 +162,15 @@ def table(p: Profile, by: str = "opcode", top: int = 20) -> Table:
             float(sum(r.hits for r in rows if len(r.key.split()) == 2))
     else:
         total = p.total_ns if p.has_time else float(sum(c.hits for c in p.cells))
-    cols = _columns(by, p)
-    t = Table(title=f"by {by}" + ("" if by != "sequence" else
-                                  " (pairs, then triples; ~ = estimated executions)"),
-              title_justify="left", show_edge=False, pad_edge=False)
-    for c in cols:
-        t.add_column(c, justify="left" if c in ("detail", "", cols[0]) else "right",
-                     no_wrap=c != "detail", overflow="fold" if c == "detail" else "ellipsis")
+    names = _columns(by, p)
+    t = TextTable(f"by {by}" + ("" if by != "sequence" else
+                                " (pairs, then triples; ~ = estimated executions)"),
+                  [Column(c, right=c not in ("detail", "", names[0])) for c in names])
+    blank = [""] * (len(names) - 1)
     if by == "sequence" and not p.has_hits:
-        t.add_row(Text("(the sequence view needs exact counts: use --mode count or timed, "
-                       "or --counts)"), *[""] * (len(cols) - 1))
+        t.add("(the sequence view needs exact counts: use --mode count or timed, or --counts)",
+              *blank)
         return t
-    shown: list[Row] = []
     pairs: list[Row] = []
     if by == "sequence":
         pairs = [r for r in rows if len(r.key.split()) == 2][:top]
@@ -183,25 +179,22 @@ def table(p: Profile, by: str = "opcode", top: int = 20) -> Table:
     else:
         shown = rows[:top]
     for i, r in enumerate(shown):
-        end = by == "sequence" and i == len(pairs) - 1
-        t.add_row(*map(Text, _cells(by, p, r, total)), end_section=end)
+        t.add(*_cells(by, p, r, total), rule_after=by == "sequence" and i == len(pairs) - 1)
     if by != "sequence":
         if len(rows) > top:
-            t.add_row(f"… {len(rows) - top} more", *[""] * (len(cols) - 1))
-        t.add_row(*map(Text, _dispatch_cells(by, p, disp, total)), style="italic")
+            t.add(f"… {len(rows) - top} more", *blank)
+        t.add(*_dispatch_cells(by, p, disp, total), emphasis=True)
     return t
 
 
-def renderable(p: Profile, by: str = "opcode", top: int = 20) -> Any:
-    head = Text("\n".join(header_lines(p)), style="dim")
-    return Group(head, Text(""), table(p, by, top))
-
-
-def render(p: Profile, by: str = "opcode", top: int = 20, width: int = 140,
+def render(p: Profile, by: str = "opcode", top: int = 20, width: int | None = None,
            color: bool = False) -> str:
-    """The report as text (no colour unless asked)."""
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system="standard" if color else None,
-                      force_terminal=color, highlight=False)
-    console.print(renderable(p, by, top))
-    return buf.getvalue()
+    """The report as text: lines cut to `width` when given, ANSI styles if
+    `color`."""
+    head = header_lines(p)
+    if width is not None:  # wrapped at spaces, except between a number and its unit
+        head = [part.replace(_NBSP, " ") for line in head
+                for part in textwrap.wrap(_UNIT_SPACE.sub(_NBSP, line), width,
+                                          subsequent_indent="  ") or [""]]
+    lines = [*dim(head, color), "", *table(p, by, top).lines(width, color)]
+    return "\n".join(lines) + "\n"

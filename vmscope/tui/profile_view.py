@@ -116,7 +116,7 @@ class ProfileRun:
             collector = self.collector
             opts = collector.options
             if collector.calibration is None:
-                collector.calibration = calibrate(opts.mode, opts.clock)
+                collector.calibration = calibrate(opts.mode, opts.clock, opts.counts)
             self.points = [(self.now(), 0)]
             if opts.mode == "timed":
                 collector.options = replace(opts, clock=self._ticking(opts.clock))
