@@ -11,8 +11,6 @@ and exits 1 after the (partial) profile is written."""
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -75,7 +73,7 @@ def profile_parser() -> argparse.ArgumentParser:
                    "and edges), timed (every instruction timed, approximate), pyspy "
                    "(py-spy, out of process)")
     p.add_argument("--by", choices=VIEWS, default="opcode", help="the table's view")
-    add_level_option(p, 1)
+    add_level_option(p, 2)
     p.add_argument("--format", choices=FORMATS, default="table", dest="fmt")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--force", action="store_true",
@@ -195,13 +193,16 @@ def profile_main(argv: Sequence[str]) -> int:
     if result.error is not None:
         report(result.error, args.file)
     prof = session.profile
-    if args.fmt == "table" and args.output is None:
+    if args.fmt == "table" and args.output is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        from vmscope.profiler.render import renderable
+
+        Console(highlight=False).print(renderable(prof, args.by, args.top))
+    elif args.fmt == "table" and args.output is None:
         from vmscope.profiler.render import render
 
-        tty = sys.stdout.isatty()
-        width = shutil.get_terminal_size().columns if tty else None
-        color = tty and not os.environ.get("NO_COLOR")
-        _emit(render(prof, args.by, args.top, width, color), None, args.force, "")
+        _emit(render(prof, args.by, args.top), None, args.force, "")
     else:
         from vmscope.profiler.export import export
 

@@ -129,7 +129,7 @@ def program_path(name: str) -> Path:
 
 def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
                   pyspy: str | None, child_repeat: int,
-                  sample_rate: float = 2000.0, level: int = 1) -> dict[str, Any]:
+                  sample_rate: float = 2000.0, level: int = 2) -> dict[str, Any]:
     path = program_path(name)
     name = path.stem
     program = compile_file(str(path), level)  # errors: a clear line, exit 2
@@ -259,8 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="the in-process sampler's rate (Hz)")
     ap.add_argument("--child-repeat", type=int, default=3,
                     help="runs of the program per py-spy child (more samples)")
-    ap.add_argument("-O", dest="level", type=int, choices=(0, 1, 2), default=1,
-                    help="the -O level (default 1, `vmscope profile`'s default)")
+    ap.add_argument("-O", dest="level", type=int, choices=(0, 1, 2), default=2,
+                    help="the -O level (default 2, as for `vmscope run` and `vmscope profile`)")
     ap.add_argument("--json", action="store_true", help="print the raw results as JSON")
     args = ap.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]

@@ -5,17 +5,14 @@ table of the top rows of one view, with the dispatch row always shown."""
 from __future__ import annotations
 
 import math
-import re
-import textwrap
+from typing import Any
 
 from vmscope.profiler import aggregate as agg
 from vmscope.profiler.aggregate import Row
 from vmscope.profiler.model import Profile
-from vmscope.textable import Column, TextTable, dim
+from vmscope.textable import Column, TextTable
 
 BAR_WIDTH = 12
-_NBSP = "\u00a0"
-_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:[nµm]?s|Hz)\b)")
 _PARTS = " ▏▎▍▌▋▊▉█"
 
 
@@ -187,14 +184,25 @@ def table(p: Profile, by: str = "opcode", top: int = 20) -> TextTable:
     return t
 
 
-def render(p: Profile, by: str = "opcode", top: int = 20, width: int | None = None,
-           color: bool = False) -> str:
-    """The report as text: lines cut to `width` when given, ANSI styles if
-    `color`."""
-    head = header_lines(p)
-    if width is not None:  # wrapped at spaces, except between a number and its unit
-        head = [part.replace(_NBSP, " ") for line in head
-                for part in textwrap.wrap(_UNIT_SPACE.sub(_NBSP, line), width,
-                                          subsequent_indent="  ") or [""]]
-    lines = [*dim(head, color), "", *table(p, by, top).lines(width, color)]
-    return "\n".join(lines) + "\n"
+def render(p: Profile, by: str = "opcode", top: int = 20) -> str:
+    """The report as plain text (for a pipe or a file)."""
+    return "\n".join([*header_lines(p), "", *table(p, by, top).lines()]) + "\n"
+
+
+def renderable(p: Profile, by: str = "opcode", top: int = 20) -> Any:
+    """The report for a terminal: the same cells drawn by rich, which fits
+    them to the terminal's width and styles them (rich loads only here)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    t = table(p, by, top)
+    out = Table(title=t.title, title_justify="left", show_edge=False, pad_edge=False)
+    last = len(t.columns) - 1
+    for i, col in enumerate(t.columns):
+        out.add_column(col.name, justify="right" if col.right else "left", no_wrap=i != last,
+                       overflow="fold" if i == last else "ellipsis")
+    for row in t.rows:
+        out.add_row(*map(Text, row.cells), end_section=row.rule_after,
+                    style="italic" if row.emphasis else None)
+    return Group(Text("\n".join(header_lines(p)), style="dim"), Text(""), out)
