@@ -50,6 +50,14 @@ def test_bench_command_json() -> None:
     assert abs(data["summary"]["O1_geomean_speedup"] - row["O1_speedup"]) < 1e-9
 
 
+def test_bench_refuses_an_unknown_name() -> None:
+    proc = subprocess.run([sys.executable, "-m", "vmscope", "bench", "--only", "nosuch",
+                           "--rounds", "1"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("vmscope: no benchmark named 'nosuch'; choose from fib,")
+    assert proc.stderr.rstrip().endswith("rows, compile")
+
+
 def test_compile_benchmark_program_is_sized_and_runs_alike() -> None:
     from vmscope.bench.compile import _memory, sized_source
 

@@ -11,13 +11,11 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    from vmscope.bench.programs import PROGRAMS
-
     p = sub.add_parser("bench", help="benchmark the engines and levels side by side")
     p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     p.add_argument("--only", action="append", default=None, metavar="NAME",
-                   help="run only this benchmark (repeatable): "
-                        + ", ".join(b.name for b in PROGRAMS) + ", rows, compile")
+                   help="run only this benchmark (repeatable): a program's name, rows or "
+                        "compile (a wrong name lists them)")
     p.add_argument("--debugger", action="store_true",
                    help="also measure the debugger's continue speed")
     p.add_argument("--allocations", action="store_true",

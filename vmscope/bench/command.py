@@ -120,10 +120,15 @@ def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from vmscope.cli import UsageError
+
+    known = [b.name for b in PROGRAMS] + ["rows", "compile"]
+    unknown = [name for name in args.only or () if name not in known]
+    if unknown:
+        raise UsageError(f"no benchmark named {unknown[0]!r}; choose from {', '.join(known)}")
     allocs = None
     if args.allocations:
         from vmscope.bench.allocations import NoValgrind, allocation_benchmark
-        from vmscope.cli import UsageError
 
         try:
             allocs = allocation_benchmark()

@@ -118,12 +118,12 @@ def main(argv: Sequence[str]) -> int:
 
 def _check_target(path: str | None, force: bool) -> None:
     """Refuse before a long run, not after it."""
+    if path is None or force:
+        return
     from pathlib import Path
 
     from vmscope.profiler.export import is_previous_profile
 
-    if path is None or force:
-        return
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{path} is a directory")

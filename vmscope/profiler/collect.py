@@ -11,7 +11,6 @@ pyspy.py and produces the same Profile."""
 
 from __future__ import annotations
 
-import datetime
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -76,7 +75,8 @@ class Options:
 
 
 def now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    """UTC, to the second (time.strftime: datetime would add to start-up)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
 
 def tool_name() -> str:

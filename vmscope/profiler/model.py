@@ -13,7 +13,6 @@ inclusive time never counts a function twice. Every time is in nanoseconds;
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -191,6 +190,8 @@ class Profile:
         }
 
     def to_json(self, indent: int | None = None) -> str:
+        import json  # here: the text report never needs it, and start-up counts
+
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False) + "\n"
 
     @classmethod
@@ -239,6 +240,8 @@ class Profile:
 
     @classmethod
     def from_json(cls, text: str) -> Profile:
+        import json
+
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
