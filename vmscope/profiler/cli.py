@@ -193,16 +193,8 @@ def profile_main(argv: Sequence[str]) -> int:
     if result.error is not None:
         report(result.error, args.file)
     prof = session.profile
-    if args.fmt == "table" and args.output is None and sys.stdout.isatty():
-        from rich.console import Console
-
-        from vmscope.profiler.render import renderable
-
-        Console(highlight=False).print(renderable(prof, args.by, args.top))
-    elif args.fmt == "table" and args.output is None:
-        from vmscope.profiler.render import render
-
-        _emit(render(prof, args.by, args.top), None, args.force, "")
+    if args.fmt == "table" and args.output is None:
+        _print_report(prof, args.by, args.top)
     else:
         from vmscope.profiler.export import export
 
@@ -211,6 +203,22 @@ def profile_main(argv: Sequence[str]) -> int:
     if prof.error == "interrupted":
         return EXIT_INTERRUPTED
     return EXIT_RUNTIME if result.error is not None else EXIT_OK
+
+
+def _print_report(prof: Profile, by: str, top: int) -> None:
+    """Drawn by rich on a terminal; plain text to a pipe, where rich's start-up
+    would be all it added."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        from vmscope.profiler.render import renderable
+
+        Console(highlight=False).print(renderable(prof, by, top))
+    else:
+        from vmscope.profiler.render import render
+
+        sys.stdout.write(render(prof, by, top))
+        sys.stdout.flush()
 
 
 def load_profile(path: str) -> Profile:
