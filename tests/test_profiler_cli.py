@@ -37,7 +37,7 @@ def test_default_table_after_the_programs_output(capsys: pytest.CaptureFixture[s
     assert code == 0, err
     assert out.startswith(FIB_OUT)
     report = out[len(FIB_OUT):]
-    assert report.startswith("vmscope profile of fib.vms   mode: sample (2,000 Hz)")
+    assert report.startswith("vmscope profile of fib.vms -O2   mode: sample (2,000 Hz)")
     assert "samples:" in report and "calibration: dispatch" in report
     assert "estimated overhead:" in report and "(dispatch)" in report
 
@@ -47,7 +47,7 @@ def test_default_table_after_the_programs_output(capsys: pytest.CaptureFixture[s
 def test_every_view_in_count_mode(capsys: pytest.CaptureFixture[str], by: str) -> None:
     code, out, _ = run(capsys, FIB, "--mode", "count", "--by", by, "-q")
     assert code == 0
-    assert out.startswith("vmscope profile of fib.vms   mode: count")
+    assert out.startswith("vmscope profile of fib.vms -O2   mode: count")
     assert f"by {by}" in out
 
 
@@ -60,9 +60,11 @@ def test_json_to_a_file_and_to_stdout(capsys: pytest.CaptureFixture[str],
     assert f"wrote the json profile to {target}" in err
     prof = Profile.from_json(target.read_text())
     assert prof.mode == "timed" and prof.has_time and prof.steps
-    code, out, err = run(capsys, FIB, "--mode", "count", "--format", "json")
+    assert prof.level == 2  # as `vmscope run` compiles it
+    code, out, err = run(capsys, FIB, "--mode", "count", "--format", "json", "-O1")
     assert code == 0
     assert Profile.from_json(out).mode == "count"  # stdout is only the JSON...
+    assert Profile.from_json(out).level == 1
     assert err.startswith(FIB_OUT)  # ...the program's output went to stderr
 
 
@@ -105,7 +107,7 @@ def test_diff(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
                "-q")[0] == 0
     code, out, _ = run(capsys, "diff", str(a), str(b), "--top", "50")
     assert code == 0
-    assert out.startswith("vmscope profile diff\nA: fib.vms (timed")
+    assert out.startswith("vmscope profile diff\nA: fib.vms -O2 (timed")
     assert "by opcode" in out and "by line" in out and "check_type" in out
     code, out, _ = run(capsys, "diff", str(a), str(b), "--format", "json")
     doc = json.loads(out)

@@ -299,6 +299,21 @@ def test_diff(prof: Profile) -> None:
     assert "-300 ns" in text and "-50.0%" in text
     doc = json.loads(diff_json(prof, faster))
     assert doc["by_opcode"][0]["key"] == "add"
+    assert "levels differ" not in text
+
+
+def test_the_level_is_kept_shown_and_compared(prof: Profile) -> None:
+    o1, o2 = replace(prof, level=1), replace(prof, level=2)
+    assert Profile.from_json(o2.to_json()).level == 2
+    assert header_lines(o2)[0].startswith("vmscope profile of hand.vms -O2   mode:")
+    assert header_lines(prof)[0].startswith("vmscope profile of hand.vms   mode:")  # unknown
+    summary = diff_text(o1, o2).splitlines()
+    assert summary[1].startswith("A: hand.vms -O1 (") and summary[2].startswith("B: hand.vms -O2")
+    assert "note: the -O levels differ (-O1 vs -O2): the instructions differ, so compare by " \
+           "line" in summary
+    data = json.loads(prof.to_json())
+    del data["level"]  # a profile written before the field existed
+    assert Profile.from_dict(data).level is None
 
 
 def test_atomic_write_and_overwrite_guard(tmp_path: Path, prof: Profile) -> None:

@@ -284,7 +284,7 @@ class Collector:
             overhead=overhead, error=self.error, notes=tuple(notes),
             deopts=tuple(sorted(self.deopts.items())),
             source_lines=source_lines_for(self.program.source.lines, instrs),
-            created=now_iso(), tool=tool_name())
+            created=now_iso(), tool=tool_name(), level=self.program.level)
 
     def _cells(self, cal: Calibration) -> tuple[Cell, ...]:
         st = self.state

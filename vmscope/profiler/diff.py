@@ -49,11 +49,15 @@ def diff_rows(a: Profile, b: Profile, by: str) -> list[DiffRow]:
     return out
 
 
+def _level(p: Profile) -> str:
+    return "" if p.level is None else f" -O{p.level}"
+
+
 def summary(a: Profile, b: Profile) -> list[str]:
     ta, tb = a.total_ns / max(a.runs, 1), b.total_ns / max(b.runs, 1)
-    lines = ["vmscope profile diff",
-             f"A: {a.program} ({a.mode}, {a.runs} run(s), {a.created or 'undated'})",
-             f"B: {b.program} ({b.mode}, {b.runs} run(s), {b.created or 'undated'})"]
+    lines = ["vmscope profile diff", *(f"{name}: {p.program}{_level(p)} ({p.mode}, {p.runs} "
+                                       f"run(s), {p.created or 'undated'})"
+                                       for name, p in (("A", a), ("B", b)))]
     if a.has_time and b.has_time and ta > 0:
         lines.append(f"time per run: {ta / 1e6:.2f} ms -> {tb / 1e6:.2f} ms "
                      f"({100 * (tb - ta) / ta:+.1f}%)")
@@ -64,6 +68,9 @@ def summary(a: Profile, b: Profile) -> list[str]:
     if a.mode != b.mode:
         lines.append(f"note: the modes differ ({a.mode} vs {b.mode}); times are not "
                      "measured the same way")
+    if a.level != b.level and None not in (a.level, b.level):
+        lines.append(f"note: the -O levels differ (-O{a.level} vs -O{b.level}): the "
+                     "instructions differ, so compare by line")
     if not (a.has_time and b.has_time):
         lines.append("note: one profile has no times (count mode): compare hits only")
     return lines

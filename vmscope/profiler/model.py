@@ -132,6 +132,7 @@ class Profile:
     source_lines: dict[int, str] = field(default_factory=dict, compare=True)
     created: str = ""
     tool: str = ""
+    level: int | None = None  # the -O level profiled (None: not recorded)
 
     @property
     def steps(self) -> int | None:
@@ -160,6 +161,7 @@ class Profile:
             "version": SCHEMA_VERSION,
             "program": self.program,
             "mode": self.mode,
+            "level": self.level,
             "created": self.created,
             "tool": self.tool,
             "runs": self.runs,
@@ -232,6 +234,7 @@ class Profile:
                 deopts=tuple((int(ip), int(k)) for ip, k in d.get("deopts", [])),
                 source_lines={int(k): str(v) for k, v in d["source_lines"].items()},
                 created=str(d.get("created", "")), tool=str(d.get("tool", "")),
+                level=None if d.get("level") is None else int(d["level"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ProfileFormatError):

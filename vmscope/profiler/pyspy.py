@@ -178,7 +178,7 @@ class PySpyCollector:
             loop_ns=self.loop * sample_ns, loop_samples=self.loop, overhead=None,
             error=self.error, notes=notes,
             source_lines=source_lines_for(self.program.source.lines, instrs),
-            created=now_iso(), tool=tool_name())
+            created=now_iso(), tool=tool_name(), level=self.program.level)
 
 
 class _ChildError(GuestError):

@@ -47,7 +47,8 @@ def header_lines(p: Profile) -> list[str]:
         mode += f" ({p.sample_rate_hz:,.0f} Hz)"
         if p.has_hits:
             mode += " + exact counts"
-    lines = [f"vmscope profile of {p.program}   mode: {mode}   runs: {p.runs}   "
+    level = "" if p.level is None else f" -O{p.level}"
+    lines = [f"vmscope profile of {p.program}{level}   mode: {mode}   runs: {p.runs}   "
              f"wall: {fmt_ns(p.wall_ns)}" + (f"   steps: {p.steps:,}" if p.has_hits else "")]
     if p.has_samples:
         n = p.samples + p.loop_samples

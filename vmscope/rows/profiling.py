@@ -24,6 +24,7 @@ class RowProgram:
         if not rows:
             raise ValueError("no rows to profile")
         self.rx = rx
+        self.level = level
         self.code = rx.code_at(level).code
         self.source = Source(EXPR_FILE, rx.text)
         self.rows = rows
