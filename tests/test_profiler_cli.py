@@ -255,9 +255,9 @@ def test_overhead_benchmark_reports_modes_and_the_signal_floor(
 
     assert overhead.main(["sieve", "--reps", "1", "--modes", "count,sample,timed", "--json"]) == 0
     (result,) = json.loads(capsys.readouterr().out)
-    assert set(result["overhead"]) == {"count", "sample", "timed", "signals"}
+    assert set(result["overhead"]) == {"count", "sample", "timed", "signals", "py-noop"}
     assert all(v > 0 for v in result["overhead"].values())
     assert 0 <= result["shared_sample_timed"] <= 5 and result["samples"] > 0
     assert overhead.main(["sieve", "--reps", "1", "--modes", "sample"]) == 0
     text = capsys.readouterr().out
-    assert "signals" in text and overhead.SIGNALS_NOTE in text
+    assert "signals  py-noop" in text and overhead.SIGNALS_NOTE in text

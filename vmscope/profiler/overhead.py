@@ -40,7 +40,9 @@ DEFAULT_PROGRAMS = ("fib", "mandelbrot", "sieve", "collatz")
 TARGETS = {"count": 1.7, "sample": 1.05, "timed": 5.0, "pyspy": 1.15}
 # not a mode: the fast loop under the same SIGALRMs with a do-nothing handler
 SIGNALS_NOTE = ("signals = the fast loop under sample mode's SIGALRMs with a handler that "
-                "does nothing: the floor under sample mode")
+                "does nothing (a C callable); py-noop = the same with an empty Python "
+                "function as the handler: the floor under sample mode, whose handler must be "
+                "Python")
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "sample_programs"
 
 
@@ -58,13 +60,23 @@ def fast_run(program: Program) -> tuple[float, float]:
     return float(t1 - t0), float(time.thread_time_ns() - c0)
 
 
-def signal_floor_run(program: Program, rate: float) -> tuple[float, float]:
+def _empty_handler(signum: int, frame: object) -> None:
+    pass
+
+
+_C_NOTHING: dict[int, object] = {}
+FLOORS = {"signals": _C_NOTHING.get,  # a C callable: called as get(signum, frame)
+          "py-noop": _empty_handler}
+
+
+def signal_floor_run(program: Program, rate: float,
+                     handler: Any = _C_NOTHING.get) -> tuple[float, float]:
     """(wall ns, CPU ns) of the fast loop under SIGALRM at `rate` with a
-    handler that does nothing (a C callable): what the signals alone cost on
-    this machine, the floor under sample mode's overhead."""
-    nothing: dict[int, object] = {}
+    handler that does nothing: with a C callable, what the signals alone
+    cost on this machine; with an empty Python function, also what calling
+    any Python handler costs. The floors under sample mode's overhead."""
     vm = program.new_vm(_discard)
-    old = signal.signal(signal.SIGALRM, nothing.get)  # called as get(signum, frame)
+    old = signal.signal(signal.SIGALRM, handler)
     signal.setitimer(signal.ITIMER_REAL, 1 / rate, 1 / rate)
     try:
         c0 = time.thread_time_ns()
@@ -145,14 +157,16 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
     spied: list[float] = []
     raws: list[str] = []
     if "sample" in collectors:
-        ratios["signals"], cpu_ratios["signals"] = [], []
+        for floor in FLOORS:
+            ratios[floor], cpu_ratios[floor] = [], []
     for _ in range(reps):
         if "sample" in collectors:
-            f, fc = fast_run(program)
-            fast.append(f)
-            w, c = signal_floor_run(program, sample_rate)
-            ratios["signals"].append(w / f)
-            cpu_ratios["signals"].append(c / fc)
+            for floor, handler in FLOORS.items():
+                f, fc = fast_run(program)
+                fast.append(f)
+                w, c = signal_floor_run(program, sample_rate, handler)
+                ratios[floor].append(w / f)
+                cpu_ratios[floor].append(c / fc)
         for m, col in collectors.items():
             f, fc = fast_run(program)  # each mode is paired with a fresh fast run
             fast.append(f)
@@ -205,8 +219,8 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
 
 def report(results: list[dict[str, Any]], modes: Sequence[str]) -> str:
     lines = []
-    if "sample" in modes:  # the floor under sample mode: signals with a do-nothing handler
-        modes = [*modes, "signals"]
+    if "sample" in modes:  # the floors under sample mode: do-nothing handlers
+        modes = [*modes, *FLOORS]
     head = f"{'program':<12} {'fast ms':>8} " + " ".join(f"{m:>8}" for m in modes)
     for key, title in (("overhead", "wall time"), ("cpu_overhead", "CPU time (thread)")):
         lines.append(f"overhead by {title}, median of paired ratios (target: "
