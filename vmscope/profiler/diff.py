@@ -55,9 +55,10 @@ def _level(p: Profile) -> str:
 
 def summary(a: Profile, b: Profile) -> list[str]:
     ta, tb = a.total_ns / max(a.runs, 1), b.total_ns / max(b.runs, 1)
-    lines = ["vmscope profile diff", *(f"{name}: {p.program}{_level(p)} ({p.mode}, {p.runs} "
-                                       f"run(s), {p.created or 'undated'})"
-                                       for name, p in (("A", a), ("B", b)))]
+    lines = ["vmscope profile diff"]
+    for name, p in (("A", a), ("B", b)):
+        lines.append(f"{name}: {p.program}{_level(p)} ({p.mode}, {p.runs} run(s), "
+                     f"{p.created or 'undated'})")
     if a.has_time and b.has_time and ta > 0:
         lines.append(f"time per run: {ta / 1e6:.2f} ms -> {tb / 1e6:.2f} ms "
                      f"({100 * (tb - ta) / ta:+.1f}%)")
