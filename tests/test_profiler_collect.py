@@ -338,6 +338,20 @@ def test_repeat_accumulates() -> None:
     assert c.profile.runs == 3 and c.profile.steps == 3 * counted(LOOP).steps
 
 
+def test_cpu_time_is_taken_over_the_loop_alone() -> None:
+    """The overhead benchmark compares it with the fast loop's CPU time; a
+    fake wall clock does not touch it."""
+    program = vmscope.compile_source("let s = 0\nfor i in range(20000) { s += i }\nprint(s)\n",
+                                     "t.vms")
+    c = Collector(program, Options(mode="sample", calibration=FIXED, clock=FakeClock(tick=1)))
+    c.run(lambda s: None)
+    first = c.cpu_ns
+    assert first > 0
+    c.run(lambda s: None)
+    assert c.cpu_ns > first
+    assert c.wall_ns < 10_000  # the fake clock's ticks, not real time
+
+
 def test_options_are_checked() -> None:
     with pytest.raises(ValueError, match="unknown mode"):
         Options(mode="fast")

@@ -170,12 +170,10 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
         for m, col in collectors.items():
             f, fc = fast_run(program)  # each mode is paired with a fresh fast run
             fast.append(f)
-            before = col.wall_ns
-            c0 = time.thread_time_ns()
+            before, cpu_before = col.wall_ns, col.cpu_ns  # both: the loop alone, as in fast_run
             col.run(_discard)
-            cpu = time.thread_time_ns() - c0
             ratios[m].append((col.wall_ns - before) / f)
-            cpu_ratios[m].append(cpu / fc)
+            cpu_ratios[m].append((col.cpu_ns - cpu_before) / fc)
         if pyspy is not None and "pyspy" in modes:
             b, bc, _ = child_run(path, None, rate, child_repeat, level)
             s, sc, raw = child_run(path, pyspy, rate, child_repeat, level)
