@@ -236,6 +236,24 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
             assert "missing.vms" in line
 
 
+
+def test_a_vms_file_alone_opens_the_debugger_on_it(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`vmscope FILE.vms -O 1` is `vmscope debug FILE.vms -O 1`."""
+    from vmscope import cli
+    from vmscope.tui import app
+
+    opened: list[tuple[str, bytes, int, Path | None]] = []
+    monkeypatch.setattr(app, "run_debugger", lambda name, data, limits, level, path:
+                        opened.append((name, data, level, path)) or 0)
+    path = write(tmp_path, "print(1)\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([path, "-O", "1"]) == 0
+    assert opened == [(path, b"print(1)\n", 1, Path(path))]
+    proc = vms(tmp_path, "missing.vms")  # a file it cannot read: one line, exit 2
+    assert "missing.vms" in usage_error(proc)
+    assert "invalid choice" in usage_error(vms(tmp_path, "prog"))  # not a .vms: a command
+
 # ---- --stats ----------------------------------------------------------------------------------
 
 STRAIGHT = 'print("hi", 1 + 2)\n'

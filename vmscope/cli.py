@@ -67,7 +67,8 @@ def limits_of(args: argparse.Namespace) -> Limits:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="vmscope", description="A visual debugger and profiler for a "
-                     "closure-compiled VM. With no command, opens the debugger on a sample.")
+                     "closure-compiled VM. With no command, opens the debugger on a sample; "
+                     "`vmscope FILE.vms` opens it on FILE.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     run = sub.add_parser("run", help="run a program")
@@ -149,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vmscope.commands import open_default_debugger
 
             return open_default_debugger()
+        if argv[0].endswith(".vms"):  # `vmscope FILE.vms [options]`: the debugger on FILE
+            argv.insert(0, "debug")
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError("no command given (try: vmscope --help)")
