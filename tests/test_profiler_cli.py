@@ -258,6 +258,17 @@ def test_overhead_benchmark_reports_modes_and_the_signal_floor(
     assert set(result["overhead"]) == {"count", "sample", "timed", "signals", "py-noop"}
     assert all(v > 0 for v in result["overhead"].values())
     assert 0 <= result["shared_sample_timed"] <= 5 and result["samples"] > 0
+    assert result["fast_spread"] >= 0.0
     assert overhead.main(["sieve", "--reps", "1", "--modes", "sample"]) == 0
     text = capsys.readouterr().out
     assert "signals  py-noop" in text and overhead.SIGNALS_NOTE in text
+    assert " noise " in text and overhead.NOISE_NOTE in text
+
+
+def test_half_iqr_is_relative_to_the_median() -> None:
+    from vmscope.profiler.overhead import half_iqr
+
+    assert half_iqr([10.0]) == 0.0
+    assert half_iqr([10.0, 10.0, 10.0, 10.0]) == 0.0
+    # quartiles of 8, 9, 10, 11, 12 (exclusive method): 8.5 and 11.5; median 10
+    assert half_iqr([12.0, 8.0, 10.0, 9.0, 11.0]) == pytest.approx(0.15)

@@ -43,6 +43,8 @@ SIGNALS_NOTE = ("signals = the fast loop under sample mode's SIGALRMs with a han
                 "does nothing (a C callable); py-noop = the same with an empty Python "
                 "function as the handler: the floor under sample mode, whose handler must be "
                 "Python")
+NOISE_NOTE = ("noise = half the interquartile range of the fast runs, over their median: "
+              "ratios closer to a target than this are within the machine's noise")
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "sample_programs"
 
 
@@ -124,6 +126,15 @@ def _pyspy_profile(program: Program, raw: list[str], wall_ns: float, rate: float
     return col.profile
 
 
+def half_iqr(values: list[float]) -> float:
+    """Half the interquartile range over the median: how much the fast runs
+    of one program varied, so a reader can tell a miss from the machine's noise."""
+    if len(values) < 2:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return (q3 - q1) / 2 / statistics.median(values)
+
+
 def tvd(a: dict[str, float], b: dict[str, float]) -> float:
     return 0.5 * sum(abs(a.get(k, 0.0) - b.get(k, 0.0)) for k in set(a) | set(b))
 
@@ -192,6 +203,7 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
         profiles["pyspy"] = _pyspy_profile(program, raws, statistics.median(spied) * len(raws),
                                            rate)
     out: dict[str, Any] = {"program": name, "fast_ms": statistics.median(fast) / 1e6,
+                           "fast_spread": half_iqr(fast),
                            "overhead": {m: statistics.median(r) for m, r in ratios.items() if r},
                            "cpu_overhead": {m: statistics.median(r)
                                             for m, r in cpu_ratios.items() if r}}
@@ -224,7 +236,8 @@ def report(results: list[dict[str, Any]], modes: Sequence[str]) -> str:
     lines = []
     if "sample" in modes:  # the floors under sample mode: do-nothing handlers
         modes = [*modes, *FLOORS]
-    head = f"{'program':<12} {'fast ms':>8} " + " ".join(f"{m:>8}" for m in modes)
+    head = (f"{'program':<12} {'fast ms':>8} {'noise':>6} "
+            + " ".join(f"{m:>8}" for m in modes))
     for key, title in (("overhead", "wall time"), ("cpu_overhead", "CPU time (thread)")):
         lines.append(f"overhead by {title}, median of paired ratios (target: "
                      + ", ".join(f"{m} <= {TARGETS[m]}x" for m in modes if m in TARGETS)
@@ -236,7 +249,9 @@ def report(results: list[dict[str, Any]], modes: Sequence[str]) -> str:
                 v = r[key].get(m)
                 cells.append(f"{'—':>8}" if v is None else
                              f"{v:>7.2f}x" + ("" if v <= TARGETS.get(m, v) else "!"))
-            lines.append(f"{r['program']:<12} {r['fast_ms']:>8.1f} " + " ".join(cells))
+            lines.append(f"{r['program']:<12} {r['fast_ms']:>8.1f} "
+                         f"{'±' + format(r['fast_spread'], '.1%'):>6} " + " ".join(cells))
+    lines.append(NOISE_NOTE)
     if "signals" in modes:
         lines.append(SIGNALS_NOTE)
     lines.append("")
