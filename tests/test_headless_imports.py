@@ -46,3 +46,24 @@ def test_run_and_dis_do_not_import_textual(tmp_path: Path) -> None:
     assert report["after_import"] == []
     assert report["after_commands"] == []
 
+
+
+LEAN_PROBE = """
+import contextlib, io, json, sys
+import vmscope.cli
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    code = vmscope.cli.main(["run", sys.argv[1]])
+loaded = sorted(m for m in sys.modules
+                if m == "vmscope.lang.interpreter" or m.startswith("vmscope.profiler"))
+print(json.dumps({"code": code, "out": out.getvalue(), "loaded": loaded}))
+"""
+
+
+def test_a_closure_run_loads_neither_the_ast_engine_nor_the_profiler(tmp_path: Path) -> None:
+    """Start-up is part of every `vmscope run`: what it does not use, it does not load."""
+    ok = tmp_path / "ok.vms"
+    ok.write_text("print(1 + 1)\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", LEAN_PROBE, str(ok)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"code": 0, "out": "2\n", "loaded": []}

@@ -13,7 +13,6 @@ from typing import Any
 
 from vmscope.errors import CompileError, ErrorKind, GuestError
 from vmscope.lang import values
-from vmscope.lang.interpreter import Interpreter
 from vmscope.lang.lexer import decode
 from vmscope.lang.nodes import ResolvedProgram
 from vmscope.lang.parser import parse
@@ -102,6 +101,8 @@ class Program:
         write = out if out is not None else chunks.append
         values.configure(limits)
         error: GuestError | None = None
+        if engine == "ast":  # loaded only when asked for: not on a closure run's start-up
+            from vmscope.lang.interpreter import Interpreter
         start = time.perf_counter()
         if engine == "closure":
             _ensure_recursion(values.NEST_LIMIT * 4 + 1000)

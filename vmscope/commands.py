@@ -55,12 +55,20 @@ def register(sub: Any) -> None:
 
 
 def register_profiler(sub: Any) -> None:
-    """The profiler's subcommands (kept apart: the profiler owns its options)."""
-    try:
-        from vmscope.profiler.cli import register as register_profile
-    except ImportError:
-        return
-    register_profile(sub)
+    """`vmscope profile ...`: everything after the word goes to the profiler's
+    own parsers (profile FILE, or profile diff A B), so no profiler module
+    loads before that command runs."""
+    p = sub.add_parser("profile", add_help=False, prefix_chars="\x01",
+                       help="profile a program: time by instruction, opcode, line, function, "
+                       "loop and sequence (also: profile diff A.json B.json)")
+    p.add_argument("argv", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=cmd_profile)
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from vmscope.profiler.cli import main
+
+    return main(args.argv)
 
 
 def register_rows(sub: Any) -> None:

@@ -34,17 +34,6 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130
 
 
-def register(sub: Any) -> None:
-    """`vmscope profile ...`: everything after the word goes to this module's
-    own parsers (profile FILE, or profile diff A B), which load the profiler
-    only when the command runs."""
-    p = sub.add_parser("profile", add_help=False, prefix_chars="\x01",
-                       help="profile a program: time by instruction, opcode, line, function, "
-                       "loop and sequence (also: profile diff A.json B.json)")
-    p.add_argument("argv", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=lambda args: main(args.argv))
-
-
 def _positive(text: str) -> int:
     value = _count(text)
     if value < 1:
