@@ -163,6 +163,15 @@ def test_merged_ticks_in_the_header_and_json() -> None:
     assert "merged" not in "\n".join(header_lines(replace(p, merged_ticks=0)))
 
 
+def test_a_run_too_short_to_sample_says_so() -> None:
+    """No samples: the header says why and what to do, never a NaN bound."""
+    p = replace(make_profile("sample"), samples=0, has_samples=True, sample_rate_hz=2000.0)
+    head = "\n".join(header_lines(p))
+    assert "nan" not in head.lower()
+    assert "shorter than the sampling interval (500.0 µs)" in head and "--repeat N" in head
+    assert "nan" not in render(p, "opcode", 10).lower()
+
+
 def test_bar() -> None:
     assert bar(0.0, 4) == "    "
     assert bar(1.0, 4) == "████"

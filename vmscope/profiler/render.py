@@ -53,11 +53,18 @@ def header_lines(p: Profile) -> list[str]:
     if p.has_samples:
         n = p.samples + p.loop_samples
         taken = n - p.merged_ticks  # merged ticks are not independent draws
-        worst = agg.Z95 * math.sqrt(0.25 / taken) if taken > 0 else float("nan")
         merged = f"; {p.merged_ticks:,} merged ticks" if p.merged_ticks else ""
-        lines.append(f"samples: {n:,} in the VM loop ({p.lost_samples:,} elsewhere{merged}), "
-                     f"one per {fmt_ns(p.sample_ns)};  error bars: 95% binomial, at most "
-                     f"±{100 * worst:.1f} points on any share")
+        if taken > 0:
+            worst = agg.Z95 * math.sqrt(0.25 / taken)
+            lines.append(f"samples: {n:,} in the VM loop ({p.lost_samples:,} elsewhere{merged}), "
+                         f"one per {fmt_ns(p.sample_ns)};  error bars: 95% binomial, at most "
+                         f"±{100 * worst:.1f} points on any share")
+        else:
+            interval = fmt_ns(1e9 / p.sample_rate_hz) if p.sample_rate_hz else "one interval"
+            lines.append(f"samples: none in the VM loop ({p.lost_samples:,} elsewhere{merged}): "
+                         f"the run was shorter than the sampling interval ({interval}); "
+                         "`--repeat N` runs it N times, and `--mode count` or `timed` "
+                         "need no samples")
     elif mode == "timed":
         lines.append("error bars: ± hits x the timer calibration spread (a systematic bound)")
     else:
