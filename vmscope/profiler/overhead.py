@@ -2,7 +2,8 @@
 
 For each sample program, the modes run interleaved with the fast loop
 (`VM.run`), REPS times; a mode's overhead is the median over repetitions of
-(mode's run time / the fast run's time in the same repetition), in wall
+(mode's run time / the fast run's time just before it, both pair members
+after an untimed fast run), in wall
 time and in the thread's CPU time (which leaves out the time other processes
 had the CPU: on a shared machine the fairer measure). py-spy mode
 runs in a child process, so it is compared with the same child run without
@@ -170,19 +171,19 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
     if "sample" in collectors:
         for floor in FLOORS:
             ratios[floor], cpu_ratios[floor] = [], []
+    # Each pair (a fresh fast run, then the mode) starts after an untimed fast run: a
+    # fast run just after py-spy's child processes or another mode's run is slower (cold
+    # caches), which read as floors below 1.00x and made every mode look cheaper.
     for _ in range(reps):
         if "sample" in collectors:
             for floor, handler in FLOORS.items():
-                fast_run(program)  # untimed: each pair starts after the same run (see below)
+                fast_run(program)
                 f, fc = fast_run(program)
                 fast.append(f)
                 w, c = signal_floor_run(program, sample_rate, handler)
                 ratios[floor].append(w / f)
                 cpu_ratios[floor].append(c / fc)
         for m, col in collectors.items():
-            # Each mode is paired with a fresh fast run, and each pair starts after an
-            # untimed fast run: a fast run just after py-spy's child processes or another
-            # mode's run is slower (cold caches), which read as floors below 1.00x.
             fast_run(program)
             f, fc = fast_run(program)
             fast.append(f)
