@@ -2,12 +2,12 @@
 
 For each sample program, the modes run interleaved with the fast loop
 (`VM.run`), REPS times; a mode's overhead is the median over repetitions of
-(mode's run time / the fast run's time just before it, both pair members
-after an untimed fast run), in wall
-time and in the thread's CPU time (which leaves out the time other processes
-had the CPU: on a shared machine the fairer measure). py-spy mode
-runs in a child process, so it is compared with the same child run without
-py-spy (`--pyspy-base`), both timing only the VM run inside the child.
+(mode's run time / the fast run's time just before it; each such pair
+starts after an untimed fast run), in wall time and in the thread's CPU
+time (which leaves out the time other processes had the CPU: on a shared
+machine the fairer measure). py-spy mode runs in a child process, so it is
+compared with the same child run without py-spy, both timing only the VM run
+inside the child.
 
 It also reports how the modes agree: how many of the top 5 opcodes by time
 the sampler, py-spy and the timed mode share, the total variation distance
