@@ -147,13 +147,13 @@ def test_dis_shows_what_fused_instructions_stand_for() -> None:
 
 
 def test_levels_are_steppable_in_the_debugger() -> None:
-    from vmscope.debug import Session
+    from vmscope.debug import Session, StopReason
 
     for level in (0, 1, 2):
         session = Session(vmscope.compile_source(TYPED).at_level(level))
         session.add_breakpoint(line=6)
         snap = session.continue_()
-        assert snap.reason.startswith("breakpoint") and snap.frames[-1].function == "poly"
+        assert snap.reason is StopReason.BREAKPOINT and snap.frames[-1].function == "poly"
         session.continue_()
         session.step_back()
         while not session.done:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import vmscope
-from vmscope.debug import Session, State
+from vmscope.debug import Session, State, StopReason
 from vmscope.debug.breakpoints import ips_of
 from vmscope.vm.opcodes import Op
 
@@ -79,7 +79,7 @@ def test_line_breakpoint_with_condition_and_hit_count() -> None:
     s = session(FIB)
     s.add_breakpoint(line=3, condition="n == 1")
     snap = s.continue_()
-    assert snap.state is State.PAUSED and snap.reason.startswith("breakpoint")
+    assert snap.state is State.PAUSED and snap.reason is StopReason.BREAKPOINT
     assert snap.frames[-1].locals == (("n", snap.frames[-1].locals[0][1]),)
     assert snap.frames[-1].locals[0][1].text == "1"
     s2 = session(FIB)
@@ -94,7 +94,7 @@ def test_broken_condition_stops_and_reports() -> None:
     bp = s.add_breakpoint(line=3, condition="n + 'x'")
     snap = s.continue_()
     assert snap.state is State.PAUSED
-    assert bp.last_error is not None and "condition failed" in snap.reason
+    assert bp.last_error is not None and "condition failed" in snap.detail
 
 
 def test_ip_and_opcode_breakpoints() -> None:
@@ -186,9 +186,9 @@ def test_watch_and_watchpoint() -> None:
     s.add_watch("total * 2")
     s.add_watchpoint("total")
     snap = s.continue_()
-    assert snap.reason.startswith("watch total")
+    assert snap.reason is StopReason.WATCHPOINT and snap.detail.startswith("total")
     snap = s.continue_()
-    assert "0 -> 1" in snap.reason or "-> 1" in snap.reason
+    assert "-> 1" in snap.detail
     assert snap.watches[0].value is not None and snap.watches[0].value.text == "2"
 
 
@@ -214,7 +214,7 @@ def test_pause_stops_an_infinite_loop_quickly() -> None:
     assert not worker.is_alive()
     assert time.perf_counter() - start < 0.1
     snap = done[0]
-    assert snap.state is State.PAUSED and snap.reason == "paused"  # type: ignore[attr-defined]
+    assert snap.state is State.PAUSED and snap.reason is StopReason.PAUSE  # type: ignore[attr-defined]
     s.step()  # the traps are gone: stepping and continuing still work
     assert s.snapshot().steps == snap.steps + 1  # type: ignore[attr-defined]
 
@@ -263,7 +263,7 @@ def test_breakpoint_added_after_a_pause_is_honoured() -> None:
     bp = s.add_breakpoint(line=3)
     assert s.breakpoint_ips() == set(ips_of(bp, s.code))  # stepping sees it at once
     snap = s.continue_()
-    assert snap.reason.startswith("breakpoint") and snap.line == 3
+    assert snap.reason is StopReason.BREAKPOINT and snap.line == 3
 
 
 SCOPES = """\

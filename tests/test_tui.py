@@ -15,7 +15,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from vmscope.debug.snapshot import Snapshot, State
+from vmscope.debug.snapshot import Snapshot, State, StopReason
 from vmscope.tui.app import DebuggerApp
 from vmscope.tui.breakpoint_list import BreakpointsView
 from vmscope.tui.dialogs import HelpScreen, PromptScreen
@@ -185,7 +185,7 @@ def test_breakpoint_toggled_by_key_stops_continue() -> None:
         assert lines(app.query_one(BreakpointsView)) == ["●      line 3"]
         assert ip_of(app, 3) in app.instructions.breaks
         await press(app, pilot, "c")
-        assert snap(app).ip == ip_of(app, 3) and "breakpoint" in snap(app).reason
+        assert snap(app).ip == ip_of(app, 3) and snap(app).reason is StopReason.BREAKPOINT
         assert lines(app.query_one(BreakpointsView)) == ["●   1x line 3"]
         await press(app, pilot, "b")  # off again
         assert lines(app.query_one(BreakpointsView))[0].startswith(" (b sets one")
@@ -324,7 +324,7 @@ def test_pause_stops_an_infinite_loop_promptly() -> None:
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert snap(app).state is State.PAUSED and snap(app).reason == "paused"
+        assert snap(app).state is State.PAUSED and snap(app).reason is StopReason.PAUSE
         assert snap(app).line in (3, 4, 5) and "start" in snap(app).output
         steps = snap(app).steps
         await press(app, pilot, "s")
@@ -494,6 +494,6 @@ def test_next_over_a_long_call_shows_progress_and_pauses() -> None:
             await pilot.press("p")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert snap(app).state is State.PAUSED and snap(app).reason == "paused"
+            assert snap(app).state is State.PAUSED and snap(app).reason is StopReason.PAUSE
 
     asyncio.run(main())

@@ -54,7 +54,7 @@ def program_rows(rounds: int, names: list[str] | None) -> list[dict[str, Any]]:
 
 def continue_speed(rounds: int) -> dict[str, Any]:
     from vmscope.api import compile_source
-    from vmscope.debug import Session
+    from vmscope.debug import Session, StopReason
 
     program = compile_source(CONTINUE, "continue.vms")
 
@@ -62,7 +62,7 @@ def continue_speed(rounds: int) -> dict[str, Any]:
         session = Session(program)
         session.add_breakpoint(line=CONTINUE_BREAK_LINE)
         snap = session.continue_()
-        assert snap.reason.startswith("breakpoint"), snap.reason
+        assert snap.reason is StopReason.BREAKPOINT, snap.reason
 
     t = interleaved({"fast": lambda: program.run(out=_discard), "continue": with_breakpoint},
                     rounds, "continue")

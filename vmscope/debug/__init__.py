@@ -2,6 +2,6 @@
 
 from vmscope.debug.breakpoints import BreakKind, Breakpoint
 from vmscope.debug.session import Session
-from vmscope.debug.snapshot import Snapshot, State
+from vmscope.debug.snapshot import Snapshot, State, StopReason
 
-__all__ = ["BreakKind", "Breakpoint", "Session", "Snapshot", "State"]
+__all__ = ["BreakKind", "Breakpoint", "Session", "Snapshot", "State", "StopReason"]

@@ -20,6 +20,7 @@ from vmscope.debug.snapshot import (
     Snapshot,
     StackItem,
     State,
+    StopReason,
     ValueView,
     WatchView,
     locals_of,
@@ -88,7 +89,7 @@ class Session(Stops):
             self.times = [0] * len(self.code.instrs)
             self.vm_ns = 0
             self.state = State.READY
-            self.reason = "ready"
+            self.reason, self.detail = StopReason.READY, ""
             self.error: VmsError | InternalError | None = None
             self.last_ip: int | None = None
             self.popped: tuple[Any, ...] = ()
@@ -128,7 +129,7 @@ class Session(Stops):
             offset = self.code.code[ip](vm)
         except Halt:
             self._account(ip, start)
-            self.state, self.reason = State.FINISHED, "finished"
+            self._stopped(State.FINISHED, StopReason.FINISHED)
             self.last_ip = ip
             return False
         except BaseException as exc:
@@ -155,7 +156,7 @@ class Session(Stops):
             raise fault
         assert isinstance(fault, VmsError | InternalError)
         self.error = fault
-        self.state, self.reason = State.ERROR, "error"
+        self._stopped(State.ERROR, StopReason.ERROR)
         return False
 
     def _checkpoint(self) -> None:
@@ -176,7 +177,10 @@ class Session(Stops):
 
     # ---- stepping -------------------------------------------------------------------------
 
-    def _run_steps(self, until: Callable[[], bool], reason: str,
+    def _stopped(self, state: State, reason: StopReason, detail: str = "") -> None:
+        self.state, self.reason, self.detail = state, reason, detail
+
+    def _run_steps(self, until: Callable[[], bool], reason: StopReason,
                    on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Single-step until `until()` holds after a step, the program ends, a
         breakpoint or watchpoint fires, or pause is requested; `on_chunk`
@@ -204,16 +208,16 @@ class Session(Stops):
                 if self._watchpoint_hit():
                     break
                 if until():
-                    self.state, self.reason = State.PAUSED, reason
+                    self._stopped(State.PAUSED, reason)
                     break
                 if self._pause.is_set():
-                    self.state, self.reason = State.PAUSED, "paused"
+                    self._stopped(State.PAUSED, StopReason.PAUSE)
                     break
             return self.snapshot()
 
     def step(self) -> Snapshot:
         """Step one instruction (into calls)."""
-        return self._run_steps(lambda: True, "step")
+        return self._run_steps(lambda: True, StopReason.STEP)
 
     def _position(self) -> tuple[int, int, int]:
         instr = self.code.instrs[self.vm.ip]
@@ -222,7 +226,7 @@ class Session(Stops):
     def step_line(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Run until the source line changes, stepping into calls."""
         start = self._position()
-        return self._run_steps(lambda: self._position() != start, "line", on_chunk)
+        return self._run_steps(lambda: self._position() != start, StopReason.LINE, on_chunk)
 
     def step_over(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Next line in this function; calls made meanwhile run to their return."""
@@ -232,14 +236,15 @@ class Session(Stops):
             d, f, ln = self._position()
             return d < depth or (d == depth and (f, ln) != (func, line))
 
-        return self._run_steps(arrived, "next", on_chunk)
+        return self._run_steps(arrived, StopReason.NEXT, on_chunk)
 
     def step_out(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Run until the current function returns to its caller."""
         depth = len(self.vm.frames)
         if depth == 0:
             return self.continue_(on_chunk=on_chunk)
-        return self._run_steps(lambda: len(self.vm.frames) < depth, "return", on_chunk)
+        return self._run_steps(lambda: len(self.vm.frames) < depth, StopReason.RETURN,
+                               on_chunk)
 
     def run_to(self, *, ip: int | None = None, line: int | None = None) -> Snapshot:
         """Continue to an ip or to the start of a line (a temporary breakpoint)."""
@@ -248,11 +253,12 @@ class Session(Stops):
         bp = Breakpoint(0, BreakKind.IP if ip is not None else BreakKind.LINE,
                         ip if ip is not None else line)  # type: ignore[arg-type]
         targets = set(ips_of(bp, self.code))
-        return self.continue_(extra_stops=targets, reason="cursor")
+        return self.continue_(extra_stops=targets, reason=StopReason.CURSOR)
 
     # ---- continue -------------------------------------------------------------------------
 
-    def continue_(self, extra_stops: set[int] | None = None, reason: str = "breakpoint",
+    def continue_(self, extra_stops: set[int] | None = None,
+                  reason: StopReason = StopReason.CURSOR,
                   on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
         """Run until a breakpoint, the end, an error, or pause()."""
         with self._lock:
@@ -275,7 +281,7 @@ class Session(Stops):
                 self._repatch()
             return self.snapshot()
 
-    def _continue_loop(self, extra: set[int], reason: str,
+    def _continue_loop(self, extra: set[int], reason: StopReason,
                        on_chunk: Callable[[Session], None] | None) -> None:
         vm = self.vm
         counter = self.counter
@@ -286,10 +292,10 @@ class Session(Stops):
         try:
             while True:
                 if self._pause.is_set():
-                    self.state, self.reason = State.PAUSED, "paused"
+                    self._stopped(State.PAUSED, StopReason.PAUSE)
                     return
                 if vm.ip in extra:
-                    self.state, self.reason = State.PAUSED, reason
+                    self._stopped(State.PAUSED, reason)
                     return
                 counter.enter_fast(vm.ip)
                 start = self.clock()
@@ -304,7 +310,8 @@ class Session(Stops):
                     self.vm_ns += self.clock() - start
                 if stop is Stop.HALT:
                     vm.steps = counter.total()
-                    self.state, self.reason, self.last_ip = State.FINISHED, "finished", vm.ip
+                    self._stopped(State.FINISHED, StopReason.FINISHED)
+                    self.last_ip = vm.ip
                     return
                 counter.leave_fast(vm.ip)
                 vm.steps = counter.total()
@@ -349,8 +356,11 @@ class Session(Stops):
                 self._restore(max(0, step - 1))
             while self.vm.steps < step and self._step():
                 pass
-            self.state = State.PAUSED if self.vm.steps else State.READY
-            self.reason = f"back to step {step}"
+            if not self.done:
+                self._stopped(State.PAUSED if self.vm.steps else State.READY, StopReason.GOTO,
+                              f"{self.vm.steps:,}")
+            elif step > self.vm.steps:  # past the end: say where the end is
+                self.detail = f"the program ends at step {self.vm.steps:,}"
             return self.snapshot()
 
     def step_back(self) -> Snapshot:
@@ -428,7 +438,8 @@ class Session(Stops):
                 watches.append(WatchView(expr, None, getattr(exc, "message", str(exc))))
         err = self.error
         return Snapshot(
-            state=self.state, reason=self.reason, ip=ip, instr=instr, steps=vm.steps,
+            state=self.state, reason=self.reason, detail=self.detail, ip=ip, instr=instr,
+            steps=vm.steps,
             stack=stack, popped=tuple(ValueView.of(v) for v in self.popped),
             frames=tuple(frames), globals=globals_, watches=tuple(watches),
             output="".join(self.output), hits=tuple(self.counter.hits()),

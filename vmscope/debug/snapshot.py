@@ -22,6 +22,33 @@ class State(Enum):
     ERROR = "error"
 
 
+class StopReason(Enum):
+    """Why the program is where it is. Front ends dispatch on it (the DAP
+    server maps it to the protocol's reasons); `Snapshot.detail` carries the
+    particulars (which breakpoint, what changed)."""
+
+    READY = "ready"  # at the start: nothing has run since a restart
+    STEP = "step"  # one instruction
+    LINE = "line"  # to the next line, into calls
+    NEXT = "next"  # to the next line of this function (step over)
+    RETURN = "return"  # out of the function (finish)
+    CURSOR = "cursor"  # a run to a location (run to cursor)
+    BREAKPOINT = "breakpoint"
+    WATCHPOINT = "watchpoint"  # a watched value changed
+    PAUSE = "paused"  # a pause was asked for
+    GOTO = "goto"  # moved to a step of the history (step back, go to step)
+    FINISHED = "finished"
+    ERROR = "error"
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value)
+
+
+_LABELS = {StopReason.WATCHPOINT: "watch", StopReason.CURSOR: "at cursor",
+           StopReason.RETURN: "returned", StopReason.GOTO: "at step"}
+
+
 def short_display(value: Any, limit: int = MAX_TEXT) -> str:
     """The display form, cut at about `limit` characters without rendering
     a huge list whole."""
@@ -80,7 +107,7 @@ class Snapshot:
     replayed state compares equal to the one first reached."""
 
     state: State
-    reason: str = field(compare=False)
+    reason: StopReason = field(compare=False)
     ip: int
     instr: Instr | None
     steps: int
@@ -98,6 +125,16 @@ class Snapshot:
     checkpoints: int = field(default=0, compare=False)
     checkpoint_bytes: int = field(default=0, compare=False)
     memory_cap: int = field(default=0, compare=False)
+    detail: str = field(default="", compare=False)  # the particulars of `reason`
+
+    @property
+    def reason_text(self) -> str:
+        """Why it stopped, for a status line: the reason and its detail
+        (empty where the state says it all)."""
+        if self.reason in _SILENT:
+            return self.detail
+        label = self.reason.label
+        return f"{label} {self.detail}" if self.detail else label
 
     @property
     def span(self) -> Span | None:
@@ -109,6 +146,9 @@ class Snapshot:
     def line(self) -> int:
         span = self.span
         return span.line if span else 0
+
+
+_SILENT = frozenset({StopReason.READY, StopReason.STEP, StopReason.FINISHED, StopReason.ERROR})
 
 
 def locals_of(fn: FunctionInfo, slots: list[Any], ip: int) -> tuple[

@@ -11,7 +11,7 @@ from vmscope.api import Program
 from vmscope.debug.accounting import HitCounter
 from vmscope.debug.breakpoints import BreakKind, Breakpoint, ips_of
 from vmscope.debug.evaluate import evaluate, parse_expression
-from vmscope.debug.snapshot import State, ValueView
+from vmscope.debug.snapshot import State, StopReason, ValueView
 from vmscope.errors import VmsError
 from vmscope.vm.machine import VM, Trap
 from vmscope.vm.opcodes import Op
@@ -31,7 +31,8 @@ class Stops:
     counter: HitCounter
     live: list[Closure]
     state: State
-    reason: str
+    reason: StopReason
+    detail: str
     breakpoints: dict[int, Breakpoint]
     watches: list[str]
     watchpoints: dict[str, str | None]
@@ -130,9 +131,9 @@ class Stops:
             bp.hits += 1
             if bp.hit_count is None or bp.hits >= bp.hit_count:
                 stop = True
-                self.reason = f"breakpoint {bp.describe()}"
+                self.reason, self.detail = StopReason.BREAKPOINT, bp.describe()
                 if bp.last_error:
-                    self.reason += f" (condition failed: {bp.last_error})"
+                    self.detail += f" (condition failed: {bp.last_error})"
         if stop:
             self.state = State.PAUSED
             self.bp_stops.append(self.vm.steps)
@@ -146,15 +147,21 @@ class Stops:
         return evaluate(text, self.program.resolved, fn, vm.slots, vm.globals, ip)
 
     def add_watch(self, expr: str) -> None:
-
         parse_expression(expr)  # a syntax error is reported now, not at every stop
         self.watches.append(expr)
 
     def remove_watch(self, expr: str) -> None:
         self.watches.remove(expr)
 
-    def add_watchpoint(self, expr: str) -> None:
+    def remove_watchpoint(self, expr: str) -> None:
+        del self.watchpoints[expr]
 
+    def clear_watches(self) -> None:
+        """Drop every watch and watchpoint."""
+        self.watches.clear()
+        self.watchpoints.clear()
+
+    def add_watchpoint(self, expr: str) -> None:
         parse_expression(expr)
         self.watchpoints[expr] = self._watch_text(expr)
 
@@ -170,9 +177,13 @@ class Stops:
             new = self._watch_text(expr)
             if new != old:
                 self.watchpoints[expr] = new
-                changed.append(f"{expr}: {old} -> {new}")
+                changed.append(f"{expr}: {_shown(old)} -> {_shown(new)}")
         if changed:
-            self.state, self.reason = State.PAUSED, "watch " + "; ".join(changed)
+            self.state, self.reason = State.PAUSED, StopReason.WATCHPOINT
+            self.detail = "; ".join(changed)
             return True
         return False
 
+
+def _shown(text: str | None) -> str:
+    return "(no value)" if text is None else text

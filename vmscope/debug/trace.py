@@ -5,10 +5,11 @@ stack after the step (bottom first), driven through the debug Session."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from vmscope.api import Program
 from vmscope.debug.session import Session
-from vmscope.debug.snapshot import short_display
+from vmscope.debug.snapshot import StopReason, short_display
 from vmscope.errors import VmsError
 from vmscope.lang.values import DEFAULT_LIMITS, Limits
 from vmscope.vm.disasm import operand_text
@@ -16,9 +17,11 @@ from vmscope.vm.disasm import operand_text
 
 def trace_lines(program: Program, *, limit: int | None = None, start_line: int | None = None,
                 start_ip: int | None = None, function: str | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> Iterator[str]:
-    """Yield trace lines; the program's own output is interleaved as `| text`."""
-    session = Session(program, limits)
+                limits: Limits = DEFAULT_LIMITS, session: Session | None = None
+                ) -> Iterator[str]:
+    """Yield trace lines; the program's own output is interleaved as `| text`.
+    Pass `session` to read how the run ended afterwards."""
+    session = session if session is not None else Session(program, limits)
     code = program.code
     if start_line is not None or start_ip is not None:
         session.run_to(ip=start_ip, line=start_line)
@@ -55,10 +58,10 @@ def stack_text(session: Session) -> str:
     return "[" + ", ".join(short_display(v, 40) for v in values) + "]"
 
 
-def write_trace(program: Program, write: Callable[[str], object], **options: object) -> int:
-    session_error = None
-    for line in trace_lines(program, **options):  # type: ignore[arg-type]
+def write_trace(program: Program, write: Callable[[str], object], *,
+                limits: Limits = DEFAULT_LIMITS, **options: Any) -> int:
+    """Write the trace; the exit status is 1 when the program failed."""
+    session = Session(program, limits)
+    for line in trace_lines(program, session=session, **options):
         write(line + "\n")
-        if line.startswith("! "):
-            session_error = line
-    return 1 if session_error else 0
+    return 1 if session.snapshot().reason is StopReason.ERROR else 0

@@ -324,15 +324,15 @@ class DebuggerApp(ProfilingApp):
         if self.session is None or self.busy:
             return
         if event.watchpoint:
-            self.session.watchpoints.pop(event.expr, None)
+            if event.expr in self.session.watchpoints:
+                self.session.remove_watchpoint(event.expr)
         elif event.expr in self.session.watches:
             self.session.remove_watch(event.expr)
         self.show(self.session.snapshot(), follow=False)
 
     def action_clear_watches(self) -> None:
         if self.session is not None and not self.busy:
-            self.session.watches.clear()
-            self.session.watchpoints.clear()
+            self.session.clear_watches()
             self.show(self.session.snapshot(), follow=False)
 
     # ---- actions: looking around ------------------------------------------------------

@@ -138,7 +138,7 @@ class SessionApp(App[int]):
         if not self.busy:
             return
         if self.snapshot is not None:
-            self.show_running(replace(self.snapshot, state=State.RUNNING, reason=self._label))
+            self.show_running(replace(self.snapshot, state=State.RUNNING))
         if self._bindings_key != ("busy",):
             self._bindings_key = ("busy",)
             self.refresh_bindings()
@@ -251,8 +251,7 @@ class SessionApp(App[int]):
         if target is None:
             return
         stops, where = target
-        self.start(f"to {where}", lambda s: s.continue_(extra_stops=stops, reason="cursor",
-                                                        on_chunk=self.on_chunk))
+        self.start(f"to {where}", lambda s: s.continue_(extra_stops=stops, on_chunk=self.on_chunk))
 
     def line_stops(self, line: int) -> set[int]:
         """Where execution enters `line` (empty: no code there)."""

@@ -55,8 +55,8 @@ class StatusLine(Widget):
         if snap.state is State.ERROR and snap.error:
             where = f"{self.filename}:{snap.span.line}:{snap.span.col}: " if snap.span else ""
             text.append("  " + snap.error.removeprefix(where), "#ff8787")
-        elif snap.state is not State.RUNNING and snap.reason not in (snap.state.value, "step"):
-            text.append("  " + snap.reason, "italic")
+        elif snap.state is not State.RUNNING and snap.reason_text:
+            text.append("  " + snap.reason_text, "italic")
         return text
 
     def right(self, detail: int = 3) -> Text:
