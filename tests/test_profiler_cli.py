@@ -120,13 +120,15 @@ def test_diff(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (["diff", FIB, FIB], "not JSON"),
     (["diff", "only-one.json"], "the following arguments are required"),
     (["no-such-file.vms"], "cannot read no-such-file.vms"),
-    ([FIB, "--top", "0"], "expected a number >= 1"),
+    ([FIB, "--top", "0"], "argument --top: expected a whole number >= 1, got '0'"),
+    ([FIB, "--top", "-1"], "argument --top: expected a whole number >= 1, got '-1'"),
+    ([FIB, "--top", "x"], "argument --top: expected a whole number >= 1, got 'x'"),
     ([FIB, "--mode", "fast"], "invalid choice"),
     ([FIB, "--rate", "0"], "outside 1..20000"),
     ([FIB, "--mode", "count", "--counts"], "--counts adds exact counts to sample mode"),
     ([FIB, "--mode", "timed", "--rate", "100"], "--rate applies to the sample and pyspy"),
     ([FIB, "--blocking"], "--blocking applies to pyspy mode only"),
-    ([], "the following arguments are required: file"),
+    ([], "the following arguments are required: FILE"),
 ])
 def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str],
                       message: str) -> None:
@@ -216,8 +218,11 @@ def test_pyspy_end_to_end(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     prof = Profile.from_json(target.read_text())
     assert prof.mode == "pyspy" and prof.runs == 2 and not prof.has_contexts
     assert prof.samples > 20
-    ops = {prof.instrs[c.ip].op for c in prof.cells}
-    assert {"call", "check_type"} <= ops
+    # the samples name instructions, most of them fib's (which of fib's instructions a
+    # run of ~100 samples happens to catch varies: a test of two of them was flaky)
+    sampled = [c for c in prof.cells if c.samples]
+    assert sum(c.samples for c in sampled if prof.functions[prof.instrs[c.ip].func].name == "fib") \
+        > prof.samples / 2
     assert prof.wall_ns > 0
 
 
@@ -247,28 +252,3 @@ def test_pyspy_reports_guest_errors(capsys: pytest.CaptureFixture[str]) -> None:
     got = err.splitlines()
     assert got[0].split(": ")[:2] == want[0].split(": ")[:2]
     assert got[1:len(want)] == want[1:]
-
-
-def test_overhead_benchmark_reports_modes_and_the_signal_floor(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from vmscope.profiler import overhead
-
-    assert overhead.main(["sieve", "--reps", "1", "--modes", "count,sample,timed", "--json"]) == 0
-    (result,) = json.loads(capsys.readouterr().out)
-    assert set(result["overhead"]) == {"count", "sample", "timed", "signals", "py-noop"}
-    assert all(v > 0 for v in result["overhead"].values())
-    assert 0 <= result["shared_sample_timed"] <= 5 and result["samples"] > 0
-    assert result["fast_spread"] >= 0.0
-    assert overhead.main(["sieve", "--reps", "1", "--modes", "sample"]) == 0
-    text = capsys.readouterr().out
-    assert "signals  py-noop" in text and overhead.SIGNALS_NOTE in text
-    assert " noise " in text and overhead.NOISE_NOTE in text
-
-
-def test_half_iqr_is_relative_to_the_median() -> None:
-    from vmscope.profiler.overhead import half_iqr
-
-    assert half_iqr([10.0]) == 0.0
-    assert half_iqr([10.0, 10.0, 10.0, 10.0]) == 0.0
-    # quartiles of 8, 9, 10, 11, 12 (exclusive method): 8.5 and 11.5; median 10
-    assert half_iqr([12.0, 8.0, 10.0, 9.0, 11.0]) == pytest.approx(0.15)
