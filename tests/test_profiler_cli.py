@@ -252,3 +252,73 @@ def test_pyspy_reports_guest_errors(capsys: pytest.CaptureFixture[str]) -> None:
     got = err.splitlines()
     assert got[0].split(": ")[:2] == want[0].split(": ")[:2]
     assert got[1:len(want)] == want[1:]
+
+
+# ---- limits and targets that are not regular files ----------------------------------------
+
+
+def test_max_steps_reaches_the_profilers_limits(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--max-steps` is accepted, shown in the help and handed to the profiler
+    in its Limits (whether the collector stops there is the profiler's part)."""
+    from vmscope.profiler import collect
+
+    seen: list[object] = []
+    real = collect.ProfileSession
+
+    def spy(program: object, options: collect.Options) -> collect.ProfileSession:
+        seen.append(options.limits)
+        return real(program, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(collect, "ProfileSession", spy)
+    code, _, err = run(capsys, FIB, "--mode", "count", "-q", "--max-steps", "123456",
+                       "--max-depth", "500")
+    assert code in (0, 1), err
+    (limits,) = seen
+    assert limits.max_steps == 123456 and limits.max_depth == 500  # type: ignore[attr-defined]
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "--max-steps N" in out
+
+
+def test_dev_null_is_written_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    import stat
+
+    code, out, err = run(capsys, FIB, "--mode", "count", "-q", "-o", os.devnull)
+    assert code == 0 and out == "" and err == f"vmscope: wrote the table profile to {os.devnull}\n"
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # never replaced by a regular file
+    code, _, _ = run(capsys, FIB, "--mode", "count", "-q", "--format", "json", "-o", "/dev/null")
+    assert code == 0
+
+
+def test_a_fifo_is_written_directly(capsys: pytest.CaptureFixture[str],
+                                    tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    code, _, err = run(capsys, FIB, "--mode", "count", "-q", "--format", "json", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert code == 0, err
+    assert Profile.from_json(got[0]).mode == "count"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_dev_stdout_follows_the_programs_output(tmp_path: Path) -> None:
+    """`-o /dev/stdout`: the report is written to the process's stdout, after
+    the program's output, whether stdout is a pipe or a regular file."""
+    argv = [sys.executable, "-m", "vmscope", "profile", FIB, "--mode", "count", "-o",
+            "/dev/stdout"]
+    piped = subprocess.run(argv, cwd=SAMPLES, capture_output=True, text=True, timeout=60,
+                           check=False)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith(FIB_OUT + "vmscope profile of fib.vms")
+    target = tmp_path / "out.txt"
+    with open(target, "w") as fh:
+        proc = subprocess.run(argv, cwd=SAMPLES, stdout=fh, stderr=subprocess.PIPE, text=True,
+                              timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text().startswith(FIB_OUT + "vmscope profile of fib.vms")
