@@ -190,13 +190,14 @@ def _program_table(rows: list[dict[str, Any]], console: Any) -> Any:
     from rich.measure import Measurement
     from rich.table import Table
 
-    def table(bar_width: int) -> Table:
+    def table(bar_width: int, stacked: bool) -> Table:
         t = Table()
         t.add_column("benchmark", no_wrap=True)
         for lvl in LEVELS:
             t.add_column(f"-O{lvl}", justify="right", no_wrap=True)
-        t.add_column("-O2 vs Python", justify="right", no_wrap=True)
-        t.add_column("-O2 instr/s", justify="right", no_wrap=True)
+        sep = "\n" if stacked else " "
+        t.add_column(f"-O2 vs{sep}Python", justify="right", no_wrap=True)
+        t.add_column(f"-O2{sep}instr/s", justify="right", no_wrap=True)
         if bar_width:
             t.add_column("", width=bar_width, no_wrap=True)
         best = max([r["O2_speedup"] for r in rows] or [1.0])
@@ -212,11 +213,14 @@ def _program_table(rows: list[dict[str, Any]], console: Any) -> Any:
                                      for lvl in LEVELS), "", "", *([""] if bar_width else []))
         return t
 
-    # the bar takes what the figures leave: three cells of its column's padding
-    # and border, and nothing at all below a few cells
-    needed = Measurement.get(console, console.options, table(0)).maximum
-    room = console.width - needed - 3
-    return table(min(BAR_WIDTH, room) if room >= 5 else 0)
+    def width(t: Table) -> int:  # what it needs, whatever the console has
+        return int(Measurement.get(console, console.options.update_width(10_000), t).maximum)
+
+    # headers on two lines where one does not fit; the bar takes what the figures
+    # leave (its cells plus 3 for padding and border), and is left out below 5 cells
+    stacked = width(table(0, False)) > console.width
+    room = console.width - width(table(0, stacked)) - 3
+    return table(min(BAR_WIDTH, room) if room >= 5 else 0, stacked)
 
 
 def _rows_table(rows: list[dict[str, Any]]) -> Any:

@@ -94,7 +94,15 @@ def compile_benchmark(rounds: int) -> dict[str, Any]:
         memory[f"O{lvl}"] = {"instructions": count, "bytes_per_instruction": retained / count,
                              "peak_bytes": peak}
     seconds = {v: t[v].median for v in t}
-    text = (f"compile: a generated program of {fmt_count(len(source.splitlines()))} lines, "
+    lines = len(source.splitlines())
+    return {"instructions_O0": instructions, "lines": lines, "seconds": seconds,
+            "memory": memory, "text": describe(lines, instructions, seconds, memory)}
+
+
+def describe(lines: int, instructions: int, seconds: dict[str, float],
+             memory: dict[str, dict[str, float]]) -> str:
+    """The one-paragraph report, every figure in the one number style."""
+    return (f"compile: a generated program of {fmt_count(lines)} lines, "
             f"{fmt_count(instructions)} instructions at -O0; front end "
             f"{fmt_ns(seconds['front end'] * 1e9)}"
             + "".join(f"; -O{lvl} {fmt_ns(seconds[f'O{lvl}'] * 1e9)} "
@@ -103,5 +111,3 @@ def compile_benchmark(rounds: int) -> dict[str, Any]:
                       f"peak {fmt_bytes(memory[f'O{lvl}']['peak_bytes'])})"
                       for lvl in LEVELS)
             + " (medians; memory by tracemalloc)")
-    return {"instructions_O0": instructions, "lines": len(source.splitlines()),
-            "seconds": seconds, "memory": memory, "text": text}
