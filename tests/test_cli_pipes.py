@@ -74,14 +74,18 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(workdir: Path, case: str) -> Non
     assert (code, err) == (0, ""), (case, err)
 
 
-@pytest.mark.parametrize("engine", ["closure", "ast"])
-def test_a_reader_gone_before_any_output_is_quiet_too(workdir: Path, engine: str) -> None:
-    """The output is still in Python's buffer when the program ends, so the
-    first write that fails is the last flush: vmscope's own, and then none
-    at exit (Python would print `Exception ignored ... BrokenPipeError`)."""
-    proc = subprocess.Popen([sys.executable, "-m", "vmscope", "run", "--engine", engine,
-                             "late.vms"], cwd=workdir, env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("args", [
+    ["run", "late.vms"], ["run", "--engine", "ast", "late.vms"],
+    ["profile", "late.vms", "--mode", "count"],
+    ["bench", "--only", "fib", "--rounds", "1"],  # rich's own handler would exit 1
+], ids=["closure", "ast", "profile", "bench"])
+def test_a_reader_gone_before_any_output_is_quiet_too(workdir: Path, args: list[str]) -> None:
+    """The reader is gone before the first write: for `run`, the output is
+    still in Python's buffer when the program ends, so the first write that
+    fails is the last flush, vmscope's own, and then none at exit (Python
+    would print `Exception ignored ... BrokenPipeError`)."""
+    proc = subprocess.Popen([sys.executable, "-m", "vmscope", *args], cwd=workdir, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     proc.stdout.close()
     _, err = proc.communicate(timeout=120)

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from vmscope.bench.programs import CONTINUE, CONTINUE_BREAK_LINE, PROGRAMS
 from vmscope.bench.runner import geomean, interleaved
+from vmscope.errors import OutputClosed
 from vmscope.units import fmt_count, fmt_ns
 
 LEVELS = (0, 1, 2)
@@ -167,7 +168,12 @@ def render(results: Results, out: TextIO | None = None, width: int | None = None
     and every column keeps its full text."""
     from rich.console import Console
 
-    console = Console(file=out, width=width, highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1: a closed pipe is a normal end
+            self.quiet = True
+            raise OutputClosed
+
+    console = _Console(file=out, width=width, highlight=False)
     if results.programs:
         console.print("vmscope bench: speedup over the AST interpreter (medians)")
         console.print(machine())
