@@ -90,3 +90,18 @@ def test_a_reader_gone_before_any_output_is_quiet_too(workdir: Path, args: list[
     proc.stdout.close()
     _, err = proc.communicate(timeout=120)
     assert (proc.returncode, err) == (0, "")
+
+
+@pytest.mark.parametrize("engine", ["closure", "ast"])
+def test_a_runtime_error_is_still_reported_when_the_reader_is_gone(
+        workdir: Path, engine: str) -> None:
+    (workdir / "fails.vms").write_text('print("a")\nprint(1 / 0)\n')
+    proc = subprocess.Popen([sys.executable, "-m", "vmscope", "run", "--engine", engine,
+                             "fails.vms"], cwd=workdir, env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.splitlines() == ["fails.vms:2:9: ZeroDivisionError: division by zero",
+                                "  at <main> (fails.vms:2:9)"]

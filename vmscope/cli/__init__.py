@@ -9,7 +9,6 @@ error reporting live in vmscope.cli.common."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from vmscope.cli.common import (
     EXIT_USAGE,
     Parser,
     UsageError,
+    drop_stdout,
+    flush_stdout,
 )
 from vmscope.errors import InternalError, OutputClosed
 
@@ -92,27 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a compile error already reported
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except (OutputClosed, BrokenPipeError):
-        _drop_stdout()
+        drop_stdout()  # a closed pipe is a normal end: no message, exit 0
         return EXIT_OK
     except InternalError as exc:
-        sys.stdout.flush()
+        flush_stdout()
         sys.stderr.write(f"vmscope: {exc} (this is a bug in vmscope)\n")
         return EXIT_INTERNAL
     except KeyboardInterrupt:
-        sys.stdout.flush()
+        flush_stdout()
         sys.stderr.write("vmscope: interrupted\n")
         return EXIT_INTERRUPTED
 
-
-def _drop_stdout() -> None:
-    """The reader of stdout went away: a closed pipe is a normal end, so no
-    message, exit 0. What is still buffered goes to /dev/null, so Python's
-    own flush at exit has nothing to complain about (as the docs of the
-    signal module advise)."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)

@@ -11,6 +11,7 @@ values: each command loads its own machinery when it runs."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -113,8 +114,9 @@ def read_program(path: str) -> tuple[str, bytes]:
 
 def report(err: GuestError | CompileError, filename: str) -> None:
     """The error's headline (and, at run time, the guest stack) on stderr,
-    after whatever the program wrote."""
-    sys.stdout.flush()
+    after whatever the program wrote (a reader of stdout that went away does
+    not stop the error being reported)."""
+    flush_stdout()
     lines = [err.headline(filename)]
     if isinstance(err, GuestError):
         lines += err.traceback_lines(filename)
@@ -163,3 +165,24 @@ class GuardedOutput:
 def stdout() -> GuardedOutput:
     """The current sys.stdout, guarded (read at each call: tests redirect it)."""
     return GuardedOutput(sys.stdout)
+
+
+def flush_stdout() -> None:
+    """Flush sys.stdout before writing to stderr; a closed pipe is dropped."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        drop_stdout()
+
+
+def drop_stdout() -> None:
+    """The reader of stdout went away: what is still buffered goes to
+    /dev/null, so Python's own flush at exit has nothing to complain about
+    (as the docs of the signal module advise)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

@@ -38,9 +38,10 @@ def main(argv: Sequence[str]) -> int:
     out = stdout()
     result = program.run(args.engine, out=out.write, limits=limits_of(args),
                          count_steps=args.stats)
-    out.flush()
     if result.error is not None:
-        report(result.error, args.file)
+        report(result.error, args.file)  # even when the reader of stdout went away
+    else:
+        out.flush()
     if args.stats:
         unit = "instructions" if args.engine == "closure" else "AST nodes"
         rate = result.steps / result.elapsed if result.elapsed > 0 else 0.0
