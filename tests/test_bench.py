@@ -198,3 +198,14 @@ def test_compile_report_uses_the_one_number_style() -> None:
                            "instructions at -O0; front end 1.80 s; -O0 1.40 ms (1.23M "
                            "instructions, 513 B each, peak 51.0 MB)")
     assert not re.search(r"\d{4}", text)  # no long run of digits without separators
+
+
+def test_a_row_benchmark_of_another_shape_prints_its_own_text() -> None:
+    import io
+
+    from vmscope.bench.command import Results, render
+
+    other = {"name": "eval end to end", "text": "eval: 2,000,000 rows in 1.50 s"}
+    out = io.StringIO()
+    render(Results([], [other], None, None, None), out, width=80)
+    assert out.getvalue() == "eval: 2,000,000 rows in 1.50 s\n"

@@ -178,9 +178,13 @@ def render(results: Results, out: TextIO | None = None, width: int | None = None
         console.print("vmscope bench: speedup over the AST interpreter (medians)")
         console.print(machine())
         console.print(_program_table(results.programs, console))
-    if results.rows:
+    shaped = [r for r in results.rows if "ns_per_row" in r]
+    if shaped:
         console.print("row evaluation: time per row (medians)")
-        console.print(_rows_table(results.rows))
+        console.print(_rows_table(shaped))
+    for r in results.rows:  # any other row benchmark brings its own text
+        if "ns_per_row" not in r and "text" in r:
+            console.print(r["text"], markup=False)
     if results.compile:
         console.print(results.compile["text"], markup=False)
     if results.debugger:
@@ -240,7 +244,7 @@ def _rows_table(rows: list[dict[str, Any]]) -> Any:
     for _, header in variants:
         t.add_column(header, justify="right", no_wrap=True)
     for r in rows:
-        ns = r.get("ns_per_row", {})
+        ns = r["ns_per_row"]
         t.add_row(Text(r.get("expr", r.get("name", ""))),
                   *(fmt_ns(ns[key]) if key in ns else "—" for key, _ in variants))
     return t
