@@ -4,6 +4,8 @@ answers agree before timing them; here on tiny inputs, for structure."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -113,3 +115,97 @@ def test_allocations_per_row_are_counted_exactly(variant: str) -> None:
     # once made an int a row)
     assert counts["float_objects"] == 3.0 and counts["int_objects"] == 0.0
     assert counts["tuple_objects"] == 0.0 and 0 < counts["allocator_calls"] < 0.1
+
+
+@pytest.mark.parametrize("rounds", ["0", "-1"])
+def test_bench_needs_at_least_one_round(rounds: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "vmscope", "bench", "--rounds", rounds],
+                          capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == ("vmscope: argument --rounds: expected a whole number >= 1, "
+                           f"got '{rounds}'\n")
+
+
+def test_a_plan_that_cannot_run_is_a_bench_error() -> None:
+    from vmscope.bench.command import BenchError, BenchPlan, check
+
+    for plan in (BenchPlan(rounds=0), BenchPlan(rounds=-3), BenchPlan(only=("nosuch",))):
+        with pytest.raises(BenchError):
+            check(plan)
+    check(BenchPlan(rounds=1, only=("fib", "rows", "compile")))
+
+
+def _fake_results() -> object:
+    from vmscope.bench.command import Results
+
+    programs = [{"name": b.name, "what": b.what, "seconds": {},
+                 **{f"O{lvl}_speedup": 1.0 + lvl + i / 7 for lvl in (0, 1, 2)},
+                 **{f"O{lvl}_vs_python": 13.9 + i for lvl in (0, 1, 2)},
+                 **{f"O{lvl}_instr_per_s": 2.345e6 * (i + 1) for lvl in (0, 1, 2)}}
+                for i, b in enumerate(PROGRAMS)]
+    rows = [{"name": name, "expr": text,
+             "ns_per_row": {"ast": 2202.0, "O0": 2231.0, "O1": 505.0, "O2": 277.0,
+                            "O2 one row per entry": 568.0, "python": 216.0}}
+            for name, text, _ in SHAPES]
+    return Results(programs, rows, None, None, None)
+
+
+@pytest.mark.parametrize("width", [80, 64])
+def test_the_report_fits_the_terminal_with_every_text_whole(width: int) -> None:
+    import io
+
+    from vmscope.bench.command import machine, render
+
+    out = io.StringIO()
+    render(_fake_results(), out, width=width)  # type: ignore[arg-type]
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in text  # nothing cut
+    assert machine() in lines  # the title's machine line, whole
+    for b in PROGRAMS:
+        assert re.search(rf"│ {b.name} +│", text), b.name
+    assert "13.9x slower" in text and "2.35M" in text  # instr/s in the one number style
+    assert "2.20 µs" in text and "277 ns" in text  # times in the unit that fits
+    for header in ("-O2 vs", "Python", "instr/s"):
+        assert header in text
+
+
+def test_bench_piped_at_80_columns() -> None:
+    """`COLUMNS=80 vmscope bench --only fib | cat`: the title and every column whole."""
+    from vmscope.bench.command import machine
+
+    env = {**os.environ, "COLUMNS": "80"}
+    proc = subprocess.run([sys.executable, "-m", "vmscope", "bench", "--only", "fib",
+                           "--rounds", "1"], capture_output=True, text=True, env=env,
+                          timeout=300, check=True)
+    lines = proc.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "…" not in proc.stdout
+    assert lines[:2] == ["vmscope bench: speedup over the AST interpreter (medians)",
+                         machine()]
+    assert re.search(r"│ fib +│ +\d\.\d\dx │ +\d\.\d\dx │ +\d\.\d\dx │ +[\d.]+x slower │ +"
+                     r"[\d.,]+[MG]? │", proc.stdout), proc.stdout
+
+
+def test_compile_report_uses_the_one_number_style() -> None:
+    from vmscope.bench.compile import describe
+
+    memory = {f"O{lvl}": {"instructions": 1_234_567, "bytes_per_instruction": 513.4,
+                          "peak_bytes": 51 * 2**20} for lvl in (0, 1, 2)}
+    text = describe(1_000_000, 100_061, {"front end": 1.8, "O0": 0.0014, "O1": 2.4,
+                                         "O2": 2.0}, memory)
+    assert text.startswith("compile: a generated program of 1.00M lines, 100,061 "
+                           "instructions at -O0; front end 1.80 s; -O0 1.40 ms (1.23M "
+                           "instructions, 513 B each, peak 51.0 MB)")
+    assert not re.search(r"\d{4}", text)  # no long run of digits without separators
+
+
+def test_a_row_benchmark_of_another_shape_prints_its_own_text() -> None:
+    import io
+
+    from vmscope.bench.command import Results, render
+
+    other = {"name": "eval end to end", "text": "eval: 2,000,000 rows in 1.50 s"}
+    out = io.StringIO()
+    render(Results([], [other], None, None, None), out, width=80)
+    assert out.getvalue() == "eval: 2,000,000 rows in 1.50 s\n"

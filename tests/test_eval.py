@@ -26,7 +26,7 @@ from vmscope.rows import (
     make_runner,
     parse_table,
 )
-from vmscope.rows import command as eval_command
+from vmscope.rows import run as eval_run
 from vmscope.vm.opcodes import Op
 
 ENGINES = ("closure", "ast")
@@ -262,7 +262,7 @@ def test_runtime_errors_exit_1_with_the_main_frame(
 
 def test_rows_in_later_chunks(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(eval_command, "CHUNK", 3)
+    monkeypatch.setattr(eval_run, "CHUNK", 3)
     csv_path = write_csv(tmp_path, "a\n" + "".join(f"{i}\n" for i in range(10)) + "0\n")
     for engine in ENGINES:
         code, out, err = run(capsys, "--engine", engine, "100 // (a - 7)", "--rows", csv_path)
@@ -567,7 +567,7 @@ def test_profile_keeps_the_results_and_reports_on_stderr(
     csv_path = write_csv(tmp_path, PROFILED)
     expr = 'n * 2 > 100 and s != "a"'
     plain = run(capsys, expr, "--rows", csv_path, "--where")
-    code, out, err = run(capsys, expr, "--rows", csv_path, "--where", "--profile", mode)
+    code, out, err = run(capsys, expr, "--rows", csv_path, "--where", f"--profile={mode}")
     assert code == 0 and out == plain[1] and plain[2] == ""
     assert f"mode: {mode}" in err and "by instruction" in err and "(dispatch)" in err
 
@@ -595,7 +595,7 @@ def test_profile_counts_every_row_exactly(tmp_path: Path,
 def test_profile_reports_a_failing_row(tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     csv_path = write_csv(tmp_path, "a:int\n1\n2\n0\n4\n")
-    code, out, err = run(capsys, "10 / a", "--rows", csv_path, "--profile", "count")
+    code, out, err = run(capsys, "10 / a", "--rows", csv_path, "--profile=count")
     assert code == 1 and out == "10.0\n5.0\n"
     assert "<expr>:1:4: ZeroDivisionError: row 3: " in err and "mode: count" in err
 

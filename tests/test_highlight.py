@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String
 
-from vmscope.highlight import BUILTIN_NAMES, KEYWORD_NAMES, VmsLexer
 from vmscope.lang.builtins import BUILTINS
 from vmscope.lang.tokens import KEYWORDS
+from vmscope.tui.highlight import BUILTIN_NAMES, KEYWORD_NAMES, VmsLexer
 
 
 def tokens(text: str) -> list[tuple[object, str]]:
@@ -59,3 +62,15 @@ def test_a_variable_named_like_a_builtin_is_a_name() -> None:
 def test_bad_input_never_stops_the_lexer() -> None:
     text = 'let s = "unterminated\nlet t = @ $ \\q\n'
     assert "".join(v for _, v in VmsLexer().get_tokens(text)) == text
+
+
+def test_the_lexer_lives_in_the_tui_package_without_importing_textual() -> None:
+    """Pygments loads the lexer through the entry point on its own (rich and
+    the editor's highlighting too): that must not start Textual."""
+    probe = ("import sys\nfrom pygments.lexers import get_lexer_by_name\n"
+             "lexer = get_lexer_by_name('vmscope')\n"
+             "print(type(lexer).__module__, sorted(m for m in sys.modules "
+             "if m.split('.')[0] == 'textual'))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert proc.stdout.split() == ["vmscope.tui.highlight", "[]"]

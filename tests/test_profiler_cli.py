@@ -120,13 +120,15 @@ def test_diff(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (["diff", FIB, FIB], "not JSON"),
     (["diff", "only-one.json"], "the following arguments are required"),
     (["no-such-file.vms"], "cannot read no-such-file.vms"),
-    ([FIB, "--top", "0"], "expected a number >= 1"),
+    ([FIB, "--top", "0"], "argument --top: expected a whole number >= 1, got '0'"),
+    ([FIB, "--top", "-1"], "argument --top: expected a whole number >= 1, got '-1'"),
+    ([FIB, "--top", "x"], "argument --top: expected a whole number >= 1, got 'x'"),
     ([FIB, "--mode", "fast"], "invalid choice"),
     ([FIB, "--rate", "0"], "outside 1..20000"),
     ([FIB, "--mode", "count", "--counts"], "--counts adds exact counts to sample mode"),
     ([FIB, "--mode", "timed", "--rate", "100"], "--rate applies to the sample and pyspy"),
     ([FIB, "--blocking"], "--blocking applies to pyspy mode only"),
-    ([], "the following arguments are required: file"),
+    ([], "the following arguments are required: FILE"),
 ])
 def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str],
                       message: str) -> None:
@@ -216,8 +218,11 @@ def test_pyspy_end_to_end(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     prof = Profile.from_json(target.read_text())
     assert prof.mode == "pyspy" and prof.runs == 2 and not prof.has_contexts
     assert prof.samples > 20
-    ops = {prof.instrs[c.ip].op for c in prof.cells}
-    assert {"call", "check_type"} <= ops
+    # the samples name instructions, most of them fib's (which of fib's instructions a
+    # run of ~100 samples happens to catch varies: a test of two of them was flaky)
+    sampled = [c for c in prof.cells if c.samples]
+    assert sum(c.samples for c in sampled if prof.functions[prof.instrs[c.ip].func].name == "fib") \
+        > prof.samples / 2
     assert prof.wall_ns > 0
 
 
@@ -249,26 +254,71 @@ def test_pyspy_reports_guest_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert got[1:len(want)] == want[1:]
 
 
-def test_overhead_benchmark_reports_modes_and_the_signal_floor(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from vmscope.profiler import overhead
-
-    assert overhead.main(["sieve", "--reps", "1", "--modes", "count,sample,timed", "--json"]) == 0
-    (result,) = json.loads(capsys.readouterr().out)
-    assert set(result["overhead"]) == {"count", "sample", "timed", "signals", "py-noop"}
-    assert all(v > 0 for v in result["overhead"].values())
-    assert 0 <= result["shared_sample_timed"] <= 5 and result["samples"] > 0
-    assert result["fast_spread"] >= 0.0
-    assert overhead.main(["sieve", "--reps", "1", "--modes", "sample"]) == 0
-    text = capsys.readouterr().out
-    assert "signals  py-noop" in text and overhead.SIGNALS_NOTE in text
-    assert " noise " in text and overhead.NOISE_NOTE in text
+# ---- limits and targets that are not regular files ----------------------------------------
 
 
-def test_half_iqr_is_relative_to_the_median() -> None:
-    from vmscope.profiler.overhead import half_iqr
+def test_max_steps_reaches_the_profilers_limits(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--max-steps` is accepted, shown in the help and handed to the profiler
+    in its Limits (whether the collector stops there is the profiler's part)."""
+    from vmscope.profiler import collect
 
-    assert half_iqr([10.0]) == 0.0
-    assert half_iqr([10.0, 10.0, 10.0, 10.0]) == 0.0
-    # quartiles of 8, 9, 10, 11, 12 (exclusive method): 8.5 and 11.5; median 10
-    assert half_iqr([12.0, 8.0, 10.0, 9.0, 11.0]) == pytest.approx(0.15)
+    seen: list[object] = []
+    real = collect.ProfileSession
+
+    def spy(program: object, options: collect.Options) -> collect.ProfileSession:
+        seen.append(options.limits)
+        return real(program, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(collect, "ProfileSession", spy)
+    code, _, err = run(capsys, FIB, "--mode", "count", "-q", "--max-steps", "123456",
+                       "--max-depth", "500")
+    assert code in (0, 1), err
+    (limits,) = seen
+    assert limits.max_steps == 123456 and limits.max_depth == 500  # type: ignore[attr-defined]
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "--max-steps N" in out
+
+
+def test_dev_null_is_written_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    import stat
+
+    code, out, err = run(capsys, FIB, "--mode", "count", "-q", "-o", os.devnull)
+    assert code == 0 and out == "" and err == f"vmscope: wrote the table profile to {os.devnull}\n"
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # never replaced by a regular file
+    code, _, _ = run(capsys, FIB, "--mode", "count", "-q", "--format", "json", "-o", "/dev/null")
+    assert code == 0
+
+
+def test_a_fifo_is_written_directly(capsys: pytest.CaptureFixture[str],
+                                    tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    code, _, err = run(capsys, FIB, "--mode", "count", "-q", "--format", "json", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert code == 0, err
+    assert Profile.from_json(got[0]).mode == "count"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_dev_stdout_follows_the_programs_output(tmp_path: Path) -> None:
+    """`-o /dev/stdout`: the report is written to the process's stdout, after
+    the program's output, whether stdout is a pipe or a regular file."""
+    argv = [sys.executable, "-m", "vmscope", "profile", FIB, "--mode", "count", "-o",
+            "/dev/stdout"]
+    piped = subprocess.run(argv, cwd=SAMPLES, capture_output=True, text=True, timeout=60,
+                           check=False)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith(FIB_OUT + "vmscope profile of fib.vms")
+    target = tmp_path / "out.txt"
+    with open(target, "w") as fh:
+        proc = subprocess.run(argv, cwd=SAMPLES, stdout=fh, stderr=subprocess.PIPE, text=True,
+                              timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text().startswith(FIB_OUT + "vmscope profile of fib.vms")

@@ -84,6 +84,12 @@ class InternalError(Exception):
         self.cause = cause
 
 
+class OutputClosed(Exception):
+    """The reader of the output went away (`vmscope run P | head -1`): the
+    front end's writer raises it in place of BrokenPipeError, and the engines
+    pass it through unchanged, as neither the guest's error nor vmscope's bug."""
+
+
 def type_error(message: str) -> GuestError:
     return GuestError(ErrorKind.TYPE, message)
 

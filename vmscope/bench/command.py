@@ -2,21 +2,55 @@
 each optimisation level and the hand-written Python equivalent, interleaved
 in one run; medians, ratios and a geomean row; row evaluation
 (vmscope.bench.rows) and compile time and memory (vmscope.bench.compile).
-`--debugger` adds the debugger's continue speed against the fast loop."""
+`debugger` adds the debugger's continue speed against the fast loop.
+
+The command line (vmscope.cli.bench) builds a BenchPlan; a plan that cannot
+run (an unknown name, no rounds, no valgrind) is a BenchError."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
-import sys
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TextIO
 
 from vmscope.bench.programs import CONTINUE, CONTINUE_BREAK_LINE, PROGRAMS
 from vmscope.bench.runner import geomean, interleaved
+from vmscope.errors import OutputClosed
+from vmscope.units import fmt_count, fmt_ns
 
 LEVELS = (0, 1, 2)
+EXTRA = ("rows", "compile")  # benchmarks that are not programs
+BAR_WIDTH = 20  # the widest bar; narrower when the terminal is
+
+
+class BenchError(ValueError):
+    """A plan that cannot run: the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    rounds: int = 5
+    only: tuple[str, ...] = ()  # empty: every benchmark
+    debugger: bool = False
+    allocations: bool = False
+
+    def wants(self, name: str) -> bool:
+        return not self.only or name in self.only
+
+
+def known_names() -> list[str]:
+    return [b.name for b in PROGRAMS] + list(EXTRA)
+
+
+def check(plan: BenchPlan) -> None:
+    if plan.rounds < 1:
+        raise BenchError(f"at least one round is needed, got {plan.rounds}")
+    known = known_names()
+    unknown = [name for name in plan.only if name not in known]
+    if unknown:
+        raise BenchError(f"no benchmark named {unknown[0]!r}; choose from {', '.join(known)}")
 
 
 def _discard(text: str) -> None:
@@ -84,75 +118,133 @@ def machine() -> str:
             f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}")
 
 
-def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
-           cont: dict[str, Any] | None, comp: dict[str, Any] | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+@dataclass(frozen=True)
+class Results:
+    programs: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    compile: dict[str, Any] | None
+    debugger: dict[str, Any] | None
+    allocations: dict[str, Any] | None
 
-    console = Console()
-    table = Table(title=f"vmscope bench: speedup over the AST interpreter (medians) — "
-                        f"{machine()}")
-    table.add_column("benchmark")
-    for lvl in LEVELS:
-        table.add_column(f"-O{lvl}", justify="right")
-    table.add_column("-O2 vs Python", justify="right")
-    table.add_column("-O2 instr/s", justify="right")
-    table.add_column("", min_width=20)
-    best = max([r["O2_speedup"] for r in rows] or [1.0])
-    for r in rows:
-        bar = "█" * max(1, round(20 * r["O2_speedup"] / best))
-        table.add_row(r["name"], *(f"{r[f'O{lvl}_speedup']:.2f}x" for lvl in LEVELS),
-                      f"{r['O2_vs_python']:.1f}x slower", f"{r['O2_instr_per_s'] / 1e6:.2f} M",
-                      f"[green]{bar}[/]")
-    if rows:
-        s = summary(rows)
-        table.add_row("[b]geomean[/]", *(f"[b]{s[f'O{lvl}_geomean_speedup']:.2f}x[/]"
-                                         for lvl in LEVELS), "", "", "")
-    console.print(table)
-    for r in extra:
-        console.print(r["text"])
-    if comp:
-        console.print(comp["text"])
-    if cont:
-        console.print(f"debugger continue-to-breakpoint runs at {cont['relative_speed']:.0%} of "
-                      f"the fast loop ({cont['continue_s'] * 1000:.1f} ms vs "
-                      f"{cont['fast_s'] * 1000:.1f} ms, medians)")
+    def to_json(self) -> str:
+        return json.dumps({"machine": machine(), "programs": self.programs,
+                           "summary": summary(self.programs) if self.programs else {},
+                           "rows": self.rows, "allocations": self.allocations,
+                           "compile": self.compile, "continue": self.debugger}, indent=2)
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from vmscope.cli import UsageError
-
-    known = [b.name for b in PROGRAMS] + ["rows", "compile"]
-    unknown = [name for name in args.only or () if name not in known]
-    if unknown:
-        raise UsageError(f"no benchmark named {unknown[0]!r}; choose from {', '.join(known)}")
+def run_plan(plan: BenchPlan) -> Results:
+    """Every benchmark the plan asks for; BenchError before any runs if it cannot."""
+    check(plan)
     allocs = None
-    if args.allocations:
+    if plan.allocations:
         from vmscope.bench.allocations import NoValgrind, allocation_benchmark
 
         try:
             allocs = allocation_benchmark()
         except NoValgrind as exc:
-            raise UsageError(str(exc)) from None
-    rows = program_rows(args.rounds, args.only)
-    extra: list[dict[str, Any]] = []
-    if not args.only or "rows" in args.only:
+            raise BenchError(str(exc)) from None
+    programs = program_rows(plan.rounds, list(plan.only) or None)
+    rows: list[dict[str, Any]] = []
+    if plan.wants("rows"):
         from vmscope.bench.rows import row_benchmarks
 
-        extra = row_benchmarks(args.rounds)
+        rows = row_benchmarks(plan.rounds)
     comp = None
-    if not args.only or "compile" in args.only:
+    if plan.wants("compile"):
         from vmscope.bench.compile import compile_benchmark
 
-        comp = compile_benchmark(min(args.rounds, 3))
-    cont = continue_speed(args.rounds) if args.debugger else None
-    if args.json:
-        json.dump({"machine": machine(), "programs": rows, "summary": summary(rows) if rows
-                   else {}, "rows": extra, "allocations": allocs, "compile": comp,
-                   "continue": cont}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        render(rows, extra, cont, comp)
-        if allocs:
-            sys.stdout.write(allocs["text"] + "\n")
-    return 0
+        comp = compile_benchmark(min(plan.rounds, 3))
+    cont = continue_speed(plan.rounds) if plan.debugger else None
+    return Results(programs, rows, comp, cont, allocs)
+
+
+# ---- the report ---------------------------------------------------------------------------
+
+
+def render(results: Results, out: TextIO | None = None, width: int | None = None) -> None:
+    """The tables and notes, fitted to `width` columns (default: the
+    terminal's, or $COLUMNS, or 80): titles wrap whole above their tables
+    and every column keeps its full text."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1: a closed pipe is a normal end
+            self.quiet = True
+            raise OutputClosed
+
+    console = _Console(file=out, width=width, highlight=False)
+    if results.programs:
+        console.print("vmscope bench: speedup over the AST interpreter (medians)")
+        console.print(machine())
+        console.print(_program_table(results.programs, console))
+    shaped = [r for r in results.rows if "ns_per_row" in r]
+    if shaped:
+        console.print("row evaluation: time per row (medians)")
+        console.print(_rows_table(shaped))
+    for r in results.rows:  # any other row benchmark brings its own text
+        if "ns_per_row" not in r and "text" in r:
+            console.print(r["text"], markup=False)
+    if results.compile:
+        console.print(results.compile["text"], markup=False)
+    if results.debugger:
+        cont = results.debugger
+        console.print(f"debugger continue-to-breakpoint runs at {cont['relative_speed']:.0%} "
+                      f"of the fast loop ({fmt_ns(cont['continue_s'] * 1e9)} vs "
+                      f"{fmt_ns(cont['fast_s'] * 1e9)}, medians)")
+    if results.allocations:
+        console.print(results.allocations["text"], markup=False)
+
+
+def _program_table(rows: list[dict[str, Any]], console: Any) -> Any:
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    def table(bar_width: int, stacked: bool) -> Table:
+        t = Table()
+        t.add_column("benchmark", no_wrap=True)
+        for lvl in LEVELS:
+            t.add_column(f"-O{lvl}", justify="right", no_wrap=True)
+        sep = "\n" if stacked else " "
+        t.add_column(f"-O2 vs{sep}Python", justify="right", no_wrap=True)
+        t.add_column(f"-O2{sep}instr/s", justify="right", no_wrap=True)
+        if bar_width:
+            t.add_column("", width=bar_width, no_wrap=True)
+        best = max([r["O2_speedup"] for r in rows] or [1.0])
+        for r in rows:
+            cells = [r["name"], *(f"{r[f'O{lvl}_speedup']:.2f}x" for lvl in LEVELS),
+                     f"{r['O2_vs_python']:.1f}x slower", fmt_count(r["O2_instr_per_s"])]
+            if bar_width:
+                bar = "█" * max(1, round(bar_width * r["O2_speedup"] / best))
+                cells.append(f"[green]{bar}[/]")
+            t.add_row(*cells)
+        s = summary(rows)
+        t.add_row("[b]geomean[/]", *(f"[b]{s[f'O{lvl}_geomean_speedup']:.2f}x[/]"
+                                     for lvl in LEVELS), "", "", *([""] if bar_width else []))
+        return t
+
+    def width(t: Table) -> int:  # what it needs, whatever the console has
+        return int(Measurement.get(console, console.options.update_width(10_000), t).maximum)
+
+    # headers on two lines where one does not fit; the bar takes what the figures
+    # leave (its cells plus 3 for padding and border), and is left out below 5 cells
+    stacked = width(table(0, False)) > console.width
+    room = console.width - width(table(0, stacked)) - 3
+    return table(min(BAR_WIDTH, room) if room >= 5 else 0, stacked)
+
+
+def _rows_table(rows: list[dict[str, Any]]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    variants = [("ast", "AST"), ("O0", "-O0"), ("O1", "-O1"), ("O2", "-O2"),
+                ("O2 one row per entry", "-O2\na row\nper entry"), ("python", "Python")]
+    t = Table()
+    t.add_column("expression", ratio=1, overflow="fold")
+    for _, header in variants:
+        t.add_column(header, justify="right", no_wrap=True)
+    for r in rows:
+        ns = r["ns_per_row"]
+        t.add_row(Text(r.get("expr", r.get("name", ""))),
+                  *(fmt_ns(ns[key]) if key in ns else "—" for key, _ in variants))
+    return t

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vmscope.bench.runner import interleaved
+from vmscope.units import fmt_bytes, fmt_count, fmt_ns
 
 TARGET_INSTRUCTIONS = 100_000
 LEVELS = (0, 1, 2)
@@ -93,13 +94,20 @@ def compile_benchmark(rounds: int) -> dict[str, Any]:
         memory[f"O{lvl}"] = {"instructions": count, "bytes_per_instruction": retained / count,
                              "peak_bytes": peak}
     seconds = {v: t[v].median for v in t}
-    text = (f"compile: a generated program of {len(source.splitlines()):,} lines, "
-            f"{instructions:,} instructions at -O0; front end {seconds['front end'] * 1e3:.0f} ms"
-            + "".join(f"; -O{lvl} {seconds[f'O{lvl}'] * 1e3:.0f} ms "
-                      f"({memory[f'O{lvl}']['instructions']:,} instructions, "
-                      f"{memory[f'O{lvl}']['bytes_per_instruction']:.0f} B each, "
-                      f"peak {memory[f'O{lvl}']['peak_bytes'] / 2**20:.0f} MiB)"
+    lines = len(source.splitlines())
+    return {"instructions_O0": instructions, "lines": lines, "seconds": seconds,
+            "memory": memory, "text": describe(lines, instructions, seconds, memory)}
+
+
+def describe(lines: int, instructions: int, seconds: dict[str, float],
+             memory: dict[str, dict[str, float]]) -> str:
+    """The one-paragraph report, every figure in the one number style."""
+    return (f"compile: a generated program of {fmt_count(lines)} lines, "
+            f"{fmt_count(instructions)} instructions at -O0; front end "
+            f"{fmt_ns(seconds['front end'] * 1e9)}"
+            + "".join(f"; -O{lvl} {fmt_ns(seconds[f'O{lvl}'] * 1e9)} "
+                      f"({fmt_count(memory[f'O{lvl}']['instructions'])} instructions, "
+                      f"{fmt_bytes(memory[f'O{lvl}']['bytes_per_instruction'])} each, "
+                      f"peak {fmt_bytes(memory[f'O{lvl}']['peak_bytes'])})"
                       for lvl in LEVELS)
             + " (medians; memory by tracemalloc)")
-    return {"instructions_O0": instructions, "lines": len(source.splitlines()),
-            "seconds": seconds, "memory": memory, "text": text}

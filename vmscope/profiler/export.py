@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,11 +173,23 @@ def export(p: Profile, fmt: str, by: str = "opcode", top: int = 20) -> str:
 
 # ---- files --------------------------------------------------------------------------------
 
+def writes_in_place(path: Path) -> bool:
+    """A target that is not a regular file (a device such as /dev/null, a
+    FIFO, /dev/stdout): written directly, since a rename would replace the
+    node itself. Only regular files are protected and replaced atomically."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) or path.absolute().parts[1:2] in (("dev",), ("proc",))
+
+
 def is_previous_profile(path: Path) -> bool:
     """A file vmscope wrote: its JSON, a speedscope file it exported, a
     collapsed-stacks file or a saved table report."""
     try:
-        if path.stat().st_size > _SNIFF_LIMIT:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _SNIFF_LIMIT:
             return False
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -202,6 +215,10 @@ def write_atomic(path: str | os.PathLike[str], text: str, force: bool = False) -
     target = Path(path)
     if target.is_dir():
         raise OverwriteError(f"{target} is a directory")
+    if writes_in_place(target):  # appended, so /dev/stdout keeps what came before
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     if target.exists() and not force and not is_previous_profile(target):
         raise OverwriteError(f"{target} exists and is not a vmscope profile; "
                              "pass --force to overwrite it")

@@ -80,7 +80,7 @@ def header_lines(p: Profile) -> list[str]:
     if cal.clock_resolution_ns:
         cal_parts.append(f"clock step {cal.clock_resolution_ns:.0f} ns")
     lines.append("calibration: " + ", ".join(cal_parts))
-    over = "unknown (out of process; see `python -m vmscope.profiler.overhead`)" \
+    over = "unknown (out of process; see `python -m vmscope.bench.overhead`)" \
         if p.overhead is None else f"{p.overhead:.2f}x the unprofiled run"
     lines.append(f"estimated overhead: {over}")
     if p.has_time:

@@ -20,9 +20,9 @@ from rich.text import Text
 from textual.message import Message
 
 from vmscope.debug.snapshot import Snapshot, State
-from vmscope.highlight import VmsLexer
 from vmscope.source import Span
 from vmscope.tui import style as st
+from vmscope.tui.highlight import VmsLexer
 from vmscope.tui.lineview import LineView
 from vmscope.vm.program import CompiledCode
 

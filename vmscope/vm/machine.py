@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-from vmscope.errors import ErrorKind, GuestError, InternalError, StackEntry
+from vmscope.errors import ErrorKind, GuestError, InternalError, OutputClosed, StackEntry
 from vmscope.lang.values import UNSET, Limits
 from vmscope.vm.program import CompiledCode
 
@@ -120,7 +120,7 @@ class VM:
                 exc.span = self.prog.instrs[ip].span
             exc.stack = self.stack_at(ip, exc.span)
             return exc
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
+        if isinstance(exc, KeyboardInterrupt | SystemExit | OutputClosed):
             return exc
         instr = self.prog.instrs[ip] if 0 <= ip < len(self.prog.instrs) else None
         where = f"ip {ip} ({instr.op.value if instr else '?'})"

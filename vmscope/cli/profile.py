@@ -3,7 +3,8 @@
 The profiled program's output goes to stdout as with `vmscope run` (to
 stderr instead when a machine-readable report goes to stdout; `--quiet` drops
 it). The report goes to stdout, or to `-o FILE` (written atomically; a file
-that is not a previous profile is only replaced with `--force`). Usage
+that is not a previous profile is only replaced with `--force`; a device, a
+FIFO or /dev/stdout is written directly, never replaced). Usage
 problems, py-spy that cannot attach, and refusals to overwrite are one line
 `vmscope: ...` and exit 2; a guest error is reported like `vmscope run` does
 and exits 1 after the (partial) profile is written."""
@@ -15,30 +16,26 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from vmscope.cli import (
+from vmscope.cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_RUNTIME,
+    Parser,
     UsageError,
-    _count,
-    _Parser,
+    add_file_argument,
     add_level_option,
+    add_limit_options,
     compile_file,
+    limits_of,
+    positive,
     report,
+    stdout,
 )
-from vmscope.lang.values import Limits
+from vmscope.errors import OutputClosed
 from vmscope.profiler import FORMATS, MODES, VIEWS
 
 if TYPE_CHECKING:
     from vmscope.profiler.model import Profile
-
-EXIT_INTERRUPTED = 130
-
-
-def _positive(text: str) -> int:
-    value = _count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text}")
-    return value
 
 
 def _rate(text: str) -> float:
@@ -51,50 +48,57 @@ def _rate(text: str) -> float:
     return value
 
 
-def profile_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="vmscope profile", description="Profile a program on the closure VM: "
-                "where the time goes, by instruction, opcode, line, function, loop and "
-                "opcode sequence. Also: vmscope profile diff A.json B.json")
-    defaults = Limits()
-    p.add_argument("file")
+def parser() -> Parser:
+    p = Parser(prog="vmscope profile", description="Profile a program on the closure VM: "
+               "where the time goes, by instruction, opcode, line, function, loop and "
+               "opcode sequence. Also: vmscope profile diff A.json B.json")
+    add_file_argument(p)
     p.add_argument("--mode", choices=MODES, default="sample",
                    help="sample (default: in-process sampler, ~2 kHz), count (exact hits "
                    "and edges), timed (every instruction timed, approximate), pyspy "
                    "(py-spy, out of process)")
-    p.add_argument("--by", choices=VIEWS, default="opcode", help="the table's view")
+    p.add_argument("--by", choices=VIEWS, default="opcode",
+                   help="the table's view (default opcode)")
     add_level_option(p, 2)
-    p.add_argument("--format", choices=FORMATS, default="table", dest="fmt")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--format", choices=FORMATS, default="table", dest="fmt",
+                   help="the report: a table (default), the profile's JSON, a speedscope "
+                   "file or collapsed stacks")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the report to FILE (atomically, unless FILE is a device or a "
+                   "pipe) instead of stdout")
     p.add_argument("--force", action="store_true",
                    help="overwrite FILE even if it is not a previous profile")
-    p.add_argument("--top", type=_positive, default=20, metavar="N", help="rows (default 20)")
+    p.add_argument("--top", type=positive, default=20, metavar="N", help="rows (default 20)")
     p.add_argument("--rate", type=_rate, default=None, metavar="HZ",
                    help="sampling rate (default 2000 for sample, 1000 for pyspy)")
     p.add_argument("--counts", action="store_true",
                    help="sample mode: also count hits and edges exactly (costs the count "
                    "loop's overhead)")
-    p.add_argument("--repeat", type=_positive, default=1, metavar="N",
+    p.add_argument("--repeat", type=positive, default=1, metavar="N",
                    help="run the program N times and add them up (output from the first)")
     p.add_argument("-q", "--quiet", action="store_true", help="drop the program's output")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress indicator (shown on a terminal after 1 s)")
     p.add_argument("--blocking", action="store_true",
                    help="pyspy mode: pause the process for each sample (py-spy's default)")
-    p.add_argument("--max-depth", type=_count, default=defaults.max_depth, metavar="N")
-    p.add_argument("--max-length", type=_count, default=defaults.max_length, metavar="N")
-    p.add_argument("--max-int-bits", type=_count, default=defaults.max_int_bits, metavar="N")
+    add_limit_options(p)
     return p
 
 
-def diff_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="vmscope profile diff", description="Compare two JSON profiles per "
-                "opcode and per line: time and hits per run, largest changes first.")
-    p.add_argument("a", metavar="A.json")
-    p.add_argument("b", metavar="B.json")
-    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt")
-    p.add_argument("-o", "--output", metavar="FILE")
-    p.add_argument("--force", action="store_true")
-    p.add_argument("--top", type=_positive, default=20, metavar="N")
+def diff_parser() -> Parser:
+    p = Parser(prog="vmscope profile diff", description="Compare two JSON profiles per "
+               "opcode and per line: time and hits per run, largest changes first.")
+    p.add_argument("a", metavar="A.json", help="the profile before (vmscope profile FILE "
+                   "--format json -o A.json)")
+    p.add_argument("b", metavar="B.json", help="the profile after")
+    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt",
+                   help="a table (default) or JSON")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the diff to FILE instead of stdout")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite FILE even if it is not a previous profile or diff")
+    p.add_argument("--top", type=positive, default=20, metavar="N",
+                   help="rows per table (default 20)")
     return p
 
 
@@ -111,12 +115,12 @@ def _check_target(path: str | None, force: bool) -> None:
         return
     from pathlib import Path
 
-    from vmscope.profiler.export import is_previous_profile
+    from vmscope.profiler.export import is_previous_profile, writes_in_place
 
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{path} is a directory")
-    if target.exists() and not is_previous_profile(target):
+    if target.exists() and not writes_in_place(target) and not is_previous_profile(target):
         raise UsageError(f"{path} exists and is not a vmscope profile; pass --force to "
                          "overwrite it")
 
@@ -132,13 +136,15 @@ def _emit(text: str, path: str | None, force: bool, what: str) -> None:
         write_atomic(path, text, force)
     except OverwriteError as exc:
         raise UsageError(str(exc)) from None
+    except BrokenPipeError:  # -o /dev/stdout or a FIFO whose reader went away
+        raise OutputClosed from None
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     sys.stderr.write(f"vmscope: wrote the {what} to {path}\n")
 
 
 def profile_main(argv: Sequence[str]) -> int:
-    args = profile_parser().parse_args(argv)
+    args = parser().parse_args(argv)
     if args.counts and args.mode != "sample":
         raise UsageError(f"--counts adds exact counts to sample mode; {args.mode} mode "
                          + ("counts already" if args.mode in ("count", "timed")
@@ -147,6 +153,7 @@ def profile_main(argv: Sequence[str]) -> int:
         raise UsageError(f"--rate applies to the sample and pyspy modes, not {args.mode}")
     if args.blocking and args.mode != "pyspy":
         raise UsageError("--blocking applies to pyspy mode only")
+    limits = limits_of(args)
     _check_target(args.output, args.force)
     from vmscope.profiler.collect import Options, ProfileSession
     from vmscope.profiler.progress import progress
@@ -162,8 +169,7 @@ def profile_main(argv: Sequence[str]) -> int:
             raise UsageError(str(exc)) from None
     program = compile_file(args.file, args.level)
     options = Options(mode=args.mode, counts=args.counts, rate_hz=args.rate,
-                      limits=Limits(None, args.max_depth, args.max_length, args.max_int_bits),
-                      pyspy_nonblocking=not args.blocking)
+                      limits=limits, pyspy_nonblocking=not args.blocking)
     session = ProfileSession(program, options)
     out: Callable[[str], Any]
     if args.quiet:
@@ -171,7 +177,7 @@ def profile_main(argv: Sequence[str]) -> int:
     elif args.fmt != "table" and args.output is None:
         out = sys.stderr.write
     else:
-        out = sys.stdout.write
+        out = stdout().write
     show = not args.no_progress and sys.stderr.isatty()
     try:
         with progress(f"profiling {args.file} ({args.mode})", show):

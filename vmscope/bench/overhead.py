@@ -1,4 +1,4 @@
-"""The profiler's overhead benchmark: `python -m vmscope.profiler.overhead`.
+"""The profiler's overhead benchmark: `python -m vmscope.bench.overhead`.
 
 For each sample program, the modes run interleaved with the fast loop
 (`VM.run`), REPS times; a mode's overhead is the median over repetitions of
@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vmscope.api import Program
-from vmscope.cli import EXIT_USAGE, UsageError, compile_file
+from vmscope.api import Program, compile_source
+from vmscope.errors import CompileError
 from vmscope.profiler import aggregate as agg
 from vmscope.profiler.calibrate import calibrate
 from vmscope.profiler.collect import Collector, Options
@@ -47,6 +47,11 @@ SIGNALS_NOTE = ("signals = the fast loop under sample mode's SIGALRMs with a han
 NOISE_NOTE = ("noise = half the interquartile range of the fast runs, over their median: "
               "ratios closer to a target than this are within the machine's noise")
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "sample_programs"
+EXIT_USAGE = 2
+
+
+class BadProgram(Exception):
+    """A program that cannot be read or compiled: its one line, exit 2."""
 
 
 def _discard(text: str) -> None:
@@ -144,6 +149,18 @@ def shared_top(a: Profile, b: Profile, n: int = 5) -> int:
     return len(set(agg.top_keys(a, "opcode", n)) & set(agg.top_keys(b, "opcode", n)))
 
 
+def load_program(path: Path, level: int) -> Program:
+    """Read and compile a program; BadProgram says in one line why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadProgram(f"vmscope: cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return compile_source(data, str(path)).at_level(level)
+    except CompileError as err:
+        raise BadProgram(err.headline(str(path))) from None
+
+
 def program_path(name: str) -> Path:
     """A bundled sample program's name (`fib`), or the path of any program."""
     if name.endswith(".vms") or "/" in name:
@@ -156,7 +173,7 @@ def bench_program(name: str, modes: Sequence[str], reps: int, rate: float,
                   sample_rate: float = 2000.0, level: int = 2) -> dict[str, Any]:
     path = program_path(name)
     name = path.stem
-    program = compile_file(str(path), level)  # errors: a clear line, exit 2
+    program = load_program(path, level)
     # timed mode's own reference run is off: the fast runs here are the reference
     collectors = {m: Collector(program, Options(mode=m, calibration=calibrate(m),
                                                 rate_hz=sample_rate if m == "sample" else None,
@@ -279,24 +296,38 @@ def report(results: list[dict[str, Any]], modes: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m vmscope.profiler.overhead",
+    ap = argparse.ArgumentParser(prog="python -m vmscope.bench.overhead",
                                  description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("programs", nargs="*", default=list(DEFAULT_PROGRAMS),
                     help="bundled sample programs by name, or paths of .vms files "
                          "(default: fib mandelbrot sieve collatz)")
-    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--reps", type=_positive, default=7,
+                    help="paired repetitions per mode (default 7)")
     ap.add_argument("--modes", default="count,sample,timed,pyspy")
     ap.add_argument("--rate", type=float, default=1000.0, help="py-spy's rate (Hz)")
     ap.add_argument("--sample-rate", type=float, default=2000.0,
                     help="the in-process sampler's rate (Hz)")
-    ap.add_argument("--child-repeat", type=int, default=3,
+    ap.add_argument("--child-repeat", type=_positive, default=3,
                     help="runs of the program per py-spy child (more samples)")
     ap.add_argument("-O", dest="level", type=int, choices=(0, 1, 2), default=2,
                     help="the -O level (default 2, as for `vmscope run` and `vmscope profile`)")
     ap.add_argument("--json", action="store_true", help="print the raw results as JSON")
     args = ap.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
+    unknown = [m for m in modes if m not in TARGETS]
+    if unknown:
+        ap.error(f"no mode named {unknown[0]!r}; choose from {', '.join(TARGETS)}")
     pyspy = None
     if "pyspy" in modes:
         from vmscope.profiler.pyspy import PySpyUnavailable, find_pyspy
@@ -312,8 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             results.append(bench_program(name, modes, args.reps, args.rate, pyspy,
                                          args.child_repeat, args.sample_rate, args.level))
-        except UsageError as exc:
-            sys.stderr.write(f"vmscope: {exc}\n")
+        except BadProgram as exc:
+            sys.stderr.write(f"{exc}\n")
             return EXIT_USAGE
     sys.stdout.write(json.dumps(results, indent=1) + "\n" if args.json
                      else report(results, modes))

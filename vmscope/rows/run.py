@@ -1,4 +1,5 @@
-"""`vmscope eval EXPR --rows FILE.csv [--where]`: the expression once per row.
+"""`vmscope eval EXPR --rows FILE.csv [--where]`: the expression once per row,
+as a job the command line builds (EvalJob) and run_eval runs.
 
 Order of work: read the table (usage errors, exit 2), compile the expression
 with the column types (compile errors at `<expr>:1:COL`, exit 2), then
@@ -6,17 +7,16 @@ evaluate the rows in chunks, writing each chunk's output before the next
 runs. A runtime error in row N is reported as `<expr>:1:COL: Kind: row N:
 message` with the `<main>` frame under it, a bad data row as `<expr>:1:1:
 ValueError: row N, column NAME: ...`, both exit 1 after the rows before them
-have been written."""
+have been written. Usage-level problems raise TableError, which the command
+line reports as `vmscope: message`, exit 2."""
 
 from __future__ import annotations
 
-import argparse
 import csv
-import sys
+from dataclasses import dataclass, field
 from typing import TextIO
 
-from vmscope.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, limits_of, report
-from vmscope.errors import CompileError, GuestError
+from vmscope.errors import CompileError, GuestError, VmsError
 from vmscope.lang import values
 from vmscope.lang.values import Limits, Value, display
 from vmscope.rows.engines import make_runner
@@ -24,6 +24,18 @@ from vmscope.rows.expr import EXPR_FILE, RowExpr, compile_expression
 from vmscope.rows.table import Table, TableError, read_table
 
 CHUNK = 4096  # rows evaluated per VM entry before their output is written
+EXIT_OK, EXIT_RUNTIME, EXIT_COMPILE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class EvalJob:
+    expr: str  # the EXPR argument as given
+    rows: str  # path of the CSV file ("-": standard input)
+    where: bool = False
+    engine: str = "closure"  # "closure" or "ast"
+    profile: str | None = None  # None, or "sample", "count", "timed"
+    level: int | None = None  # None: 2, or 1 with profile
+    limits: Limits = field(default_factory=Limits)
 
 
 def expression_bytes(text: str) -> bytes:
@@ -70,49 +82,48 @@ class _Output:
         self.stream.write(text)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    limits = limits_of(args)  # usage errors first: options, then the table
+def run_eval(job: EvalJob, out: TextIO, err: TextIO) -> int:
+    """Exit status (0; 1 runtime error; 2 compile error of the expression).
+    Usage-level problems (unreadable file, bad header, options that do not
+    combine) raise vmscope.rows.table.TableError."""
+    limits = job.limits
+    table = read_table(job.rows)
+    if job.profile is not None and job.engine != "closure":
+        raise TableError("--profile profiles the closure VM; drop --engine ast")
+    if job.profile is not None and limits.max_steps is not None:
+        raise TableError("--max-steps does not combine with --profile")
+    level = job.level if job.level is not None else (1 if job.profile else 2)
     try:
-        table = read_table(args.rows)
-    except TableError as exc:
-        raise UsageError(str(exc)) from None
-    if args.profile is not None and args.engine != "closure":
-        raise UsageError("--profile profiles the closure VM; drop --engine ast")
-    if args.profile is not None and limits.max_steps is not None:
-        raise UsageError("--max-steps does not combine with --profile")
-    level = args.level if args.level is not None else (1 if args.profile else 2)
-    try:
-        rx = compile_expression(expression_bytes(args.expr), table.columns)
+        rx = compile_expression(expression_bytes(job.expr), table.columns)
         rx.level = level
-    except CompileError as err:
-        report(err, EXPR_FILE)
-        return EXIT_USAGE
-    out = sys.stdout
-    output = _Output(out, table, args.where)
-    runner = make_runner(rx, args.engine, limits, output.write)
+    except CompileError as error:
+        _report(error, out, err)
+        return EXIT_COMPILE
+    output = _Output(out, table, job.where)
+    runner = make_runner(rx, job.engine, limits, output.write)
     values.configure(limits)  # int cells obey the int-size limit
     rows, bad_row = table.convert()
-    if args.where:
+    if job.where:
         out.write(table.header_line + "\n")
-    if args.profile is not None and rows:
-        return _profiled(rx, rows, bad_row, args.profile, output, limits)
+    if job.profile is not None and rows:
+        return _profiled(rx, rows, bad_row, job.profile, output, limits, err)
     for start in range(0, len(rows), CHUNK):
         results = output.start(start)
         try:
             runner.evaluate_rows(rows[start:start + CHUNK], results)
-        except GuestError as err:
+        except GuestError as error:
             output.flush()
-            err.message = f"row {start + len(results) + 1}: {err.message}"
-            return _fail(err)
+            error.message = f"row {start + len(results) + 1}: {error.message}"
+            return _fail(error, out, err)
         output.flush()
     if bad_row is not None:
-        return _fail(bad_row)
+        return _fail(bad_row, out, err)
     out.flush()
     return EXIT_OK
 
 
 def _profiled(rx: RowExpr, rows: list[tuple[Value, ...]], bad_row: GuestError | None, mode: str,
-              output: _Output, limits: Limits) -> int:
+              output: _Output, limits: Limits, err: TextIO) -> int:
     """All rows in one profiled run; the report goes to stderr after the
     results, which stay alone on stdout (so `--where` CSV stays clean)."""
     from vmscope.rows.profiling import profile_rows
@@ -121,15 +132,24 @@ def _profiled(rx: RowExpr, rows: list[tuple[Value, ...]], bad_row: GuestError | 
                                       output.write, limits)
     output.flush()
     output.stream.flush()
-    sys.stderr.write(report_text)
+    err.write(report_text)
     if error is not None:
         error.message = f"row {len(output.results) + 1}: {error.message}"
-        return _fail(error)
+        return _fail(error, output.stream, err)
     if bad_row is not None:
-        return _fail(bad_row)
+        return _fail(bad_row, output.stream, err)
     return EXIT_OK
 
 
-def _fail(err: GuestError) -> int:
-    report(err, EXPR_FILE)
+def _report(error: VmsError, out: TextIO, err: TextIO) -> None:
+    """The error's headline (and the guest stack) on `err`, after the output."""
+    out.flush()
+    lines = [error.headline(EXPR_FILE)]
+    if isinstance(error, GuestError):
+        lines += error.traceback_lines(EXPR_FILE)
+    err.write("\n".join(lines) + "\n")
+
+
+def _fail(error: GuestError, out: TextIO, err: TextIO) -> int:
+    _report(error, out, err)
     return EXIT_RUNTIME
