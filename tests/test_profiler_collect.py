@@ -552,3 +552,42 @@ def test_a_closure_serving_several_ips_is_cloned_for_the_sample_loop() -> None:
     assert out[0] is bump and out[1] is not bump and out[2] is not out[1]
     assert all(f.__code__ is bump.__code__ and f(None) == 1 for f in out)
     assert closures_by_identity(out) == {out[0]: 0, out[1]: 1, out[2]: 2}
+
+
+# ---- the loop view names loops truthfully at every level ------------------------------------
+
+KINDS = """\
+let s = 0
+for i in range(40) {
+  s += i
+}
+let xs = [1, 2, 3]
+for x in xs { s += x }
+let j = 0
+while j < 30 {
+  j += 1
+}
+fn spin(n) {
+  let k = 0
+  while k < n { k += 1 }
+  for c in "abc" { k += 1 }
+  return k
+}
+print(s + j + spin(5))
+"""
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_loops_are_named_by_their_kind_and_line(level: int) -> None:
+    """At -O1 and -O2 a loop is rotated: its head is the body's first
+    instruction and its backward jump a fused `for_*_loop` or branch; the
+    view still says `for` or `while`, and the line of the loop statement."""
+    program = vmscope.compile_source(KINDS, "kinds.vms").at_level(level)
+    with profile(program, mode="count", calibration=FIXED) as p:
+        assert p.run().error is None
+    rows = {r.key: r for r in agg.by_loop(p.profile)}
+    kinds = {key: r.detail.split()[0] for key, r in rows.items()}
+    assert kinds == {"2": "for", "6": "for", "8": "while", "13": "while", "14": "for"}
+    assert rows["2"].count == 40 and rows["8"].count == 30 and rows["6"].count == 3
+    assert rows["2"].detail.endswith("for i in range(40) {")
+    assert rows["13"].detail.startswith("while in spin")
