@@ -273,3 +273,15 @@ def test_profile_objects_take_a_mode_string_too() -> None:
     with pytest.raises(ValueError, match="unknown mode"):
         Profile(program="x", mode="fast", instrs=(), functions=(), contexts=(), cells=())
 
+
+
+def test_a_live_profile_may_reuse_the_callers_compiled_program() -> None:
+    program = vmscope.compile_source(LOOP, "t.vms").at_level(1)
+    request = ProfileRequest("t.vms", LOOP, 1, Options(mode="count", calibration=FIXED))
+    reused, fresh = LiveProfile(request, program), LiveProfile(request)
+    reused.run()
+    fresh.run()
+    assert reused.profile is not None and fresh.profile is not None
+    assert reused.profile.cells == fresh.profile.cells
+    with pytest.raises(ValueError, match="not the request's"):
+        LiveProfile(request, program.at_level(2))

@@ -30,7 +30,7 @@ from vmscope.clock import Clock
 from vmscope.profiler.options import Mode, Options
 
 if TYPE_CHECKING:
-    from vmscope.api import RunResult
+    from vmscope.api import Program, RunResult
     from vmscope.profiler.collect import ProfileSession
     from vmscope.profiler.model import Profile
 
@@ -64,11 +64,17 @@ class Progress:
 
 
 class LiveProfile:
-    """One profiling run of a ProfileRequest, in this process."""
+    """One profiling run of a ProfileRequest, in this process. A caller that
+    has already compiled the request's text at its level (the debugger has)
+    may pass that Program, to skip compiling it again."""
 
-    def __init__(self, request: ProfileRequest,
+    def __init__(self, request: ProfileRequest, program: Program | None = None,
                  now: Callable[[], float] = time.perf_counter) -> None:
+        if program is not None and (program.level != request.level
+                                    or program.source.name != request.name):
+            raise ValueError("the program given is not the request's, compiled at its level")
         self.request = request
+        self.program = program
         self.now = now
         self.profile: Profile | None = None
         self.result: RunResult | None = None
@@ -101,9 +107,11 @@ class LiveProfile:
         self.points = [(self.started, 0)]
         request = self.request
         try:
-            from vmscope.api import compile_source
+            program = self.program
+            if program is None:
+                from vmscope.api import compile_source
 
-            program = compile_source(request.text, request.name).at_level(request.level)
+                program = compile_source(request.text, request.name).at_level(request.level)
             options = request.options
             ticking = None
             if options.mode is Mode.TIMED:

@@ -125,11 +125,6 @@ class Options:
         return self.rate_hz or DEFAULT_RATES.get(self.mode, 0.0)
 
     @property
-    def counting(self) -> bool:
-        """Whether the run counts hits exactly (in the count or timed loop)."""
-        return self.mode in (Mode.COUNT, Mode.TIMED) or (self.mode is Mode.SAMPLE and self.counts)
-
-    @property
     def label(self) -> str:
         """The mode as a summary names it: `sample + exact counts`, `timed`."""
         return f"{self.mode} + exact counts" if self.mode is Mode.SAMPLE and self.counts \

@@ -80,7 +80,7 @@ class ProfilingApp(SessionApp):
             return
         request = ProfileRequest(self.filename, self.program.source.text, self.level,
                                  self.profile_options(self.limits))
-        run = LiveProfile(request)
+        run = LiveProfile(request, self.program)  # compiled already: the same code
         self.profile_run = run
         self.push_screen(ProfileScreen(run, self.filename))
         if self.profile_poll is not None:
