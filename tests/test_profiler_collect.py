@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import vmscope
+from vmscope.lang.values import UNSET
 from vmscope.profiler import aggregate as agg
 from vmscope.profiler import profile
 from vmscope.profiler.calibrate import (
@@ -499,6 +500,8 @@ def test_derived_branch_counts_survive_an_interrupt(how: str) -> None:
                 count_loop(vm, st)
             wait()
             a = vm.globals[names.index("a")]
+            if a is UNSET:  # on a busy machine the interrupt may come before `let a = 0`
+                a = 0
             done = a + 1 if vm.ip in (body, after) else a  # this iteration's test completed
             hits = [sum(col) for col in zip(*st.node_hits, strict=True)]
             assert st.stops[vm.ip] == 1 and sum(st.stops) == 1
