@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def test_a_run_too_short_to_sample_says_so() -> None:
     p = replace(make_profile("sample"), samples=0, has_samples=True, sample_rate_hz=2000.0)
     head = "\n".join(header_lines(p))
     assert "nan" not in head.lower()
-    assert "shorter than the sampling interval (500.0 µs)" in head and "--repeat N" in head
+    assert "shorter than the sampling interval (500 µs)" in head and "--repeat N" in head
     assert "nan" not in render(p, "opcode", 10).lower()
 
 
@@ -231,7 +232,7 @@ def test_json_rejects_other_documents() -> None:
     del bad["version"]
     bad["version"] = SCHEMA_VERSION
     del bad["cells"]
-    with pytest.raises(ProfileFormatError, match="malformed"):
+    with pytest.raises(ProfileFormatError, match=r"^missing field cells$"):
         Profile.from_dict(bad)
 
 
@@ -370,3 +371,103 @@ def test_progress_appears_only_for_long_runs() -> None:
     with progress("x", False, delay=0.0, stream=off):
         time.sleep(0.02)
     assert off.getvalue() == ""
+
+
+# ---- defects: what a new user hit --------------------------------------------------------
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.pop("cell_fields"), "missing field cell_fields"),
+    (lambda d: d.pop("wall_ns"), "missing field wall_ns"),
+    (lambda d: d["sampling"].pop("rate_hz"), "missing field sampling.rate_hz"),
+    (lambda d: d.update(has=[]), "field has: expected an object, got list"),
+    (lambda d: d.update(cell_fields=["ip", "ctx"]), "field cell_fields: expected ['ctx', "),
+    (lambda d: d.update(mode="fast"), "field mode: unknown mode 'fast'; choose one of count"),
+    (lambda d: d["cells"][2].__setitem__(2, "x"), "field cells[2]: expected an integer, got 'x'"),
+    (lambda d: d["cells"].append([0, 1]), "field cells[8]: expected a list of 7 values, got "
+                                          "[0, 1]"),
+    (lambda d: d["cells"].append([0, 99, 1, 0.0, 0.0, 0, 0]),
+     "field cells[8]: ip 99 or context 0 is out of range (the profile has 8 instructions"),
+    (lambda d: d["edges"].append([0, 42, 1]), "field edges[4]: ip 0 or 42 is out of range"),
+    (lambda d: d.update(source_lines={"two": "x"}),
+     "field source_lines: expected line numbers as keys, got 'two'"),
+    (lambda d: d.update(runs=True), "field runs: expected an integer, got True"),
+])
+def test_a_malformed_profile_says_what_is_wrong(change: object, message: str) -> None:
+    """Not `malformed profile: KeyError('cell_fields')`: the field and what is wrong."""
+    data = json.loads(make_profile().to_json())
+    change(data)  # type: ignore[operator]
+    with pytest.raises(ProfileFormatError) as info:
+        Profile.from_dict(data)
+    assert str(info.value).startswith(message), str(info.value)
+    assert "Error(" not in str(info.value)
+
+
+def test_diff_of_a_malformed_profile_is_one_line_naming_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import vmscope.cli
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    data = json.loads(make_profile().to_json())
+    good.write_text(json.dumps(data))
+    del data["cell_fields"]
+    bad.write_text(json.dumps(data))
+    code = vmscope.cli.main(["profile", "diff", str(bad), str(good)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith(f"vmscope: {bad}: missing field cell_fields") and err.count("\n") == 1
+
+
+def test_a_diff_of_count_profiles_compares_hits() -> None:
+    """No "0 ns" in every time cell and no empty change column: without
+    times the columns, the sort and the change column are hits."""
+    before = make_profile("count")
+    after = replace(before, cells=tuple(replace(c, hits=c.hits * 2 if c.ip == 1 else c.hits)
+                                        for c in before.cells))
+    rows = diff_rows(before, after, "opcode")
+    assert rows[0].key == agg.DISPATCH and rows[0].d_hits == 10  # largest change in hits first
+    assert rows[1].key == "add" and rows[1].d_hits == 10
+    text = diff_text(before, after)
+    assert "note: not both profiles have times (count mode): hits compared" in text
+    header = next(line for line in text.splitlines() if line.startswith("opcode"))
+    assert header.split() == ["opcode", "┃", "hits", "A", "┃", "hits", "B", "┃", "Δ", "hits",
+                              "┃", "Δ", "%", "┃", "detail"]
+    add = next(line for line in text.splitlines() if line.startswith("add "))
+    assert [c.strip() for c in add.split("│")[1:5]] == ["10", "20", "+10", "+100.0%"]
+    assert " ns" not in text
+    assert json.loads(diff_json(before, after))["compared"] == "hits"
+    timed = diff_text(make_profile(), make_profile(scale=0.5))
+    assert "time A" in timed and json.loads(diff_json(make_profile(),
+                                                      make_profile()))["compared"] == "time"
+
+
+def test_nothing_to_compare_says_so() -> None:
+    sampled = replace(make_profile("sample"), has_hits=False)
+    counted = make_profile("count")
+    assert "note: nothing to compare" in diff_text(sampled, counted)
+
+
+def test_the_sequence_view_without_counts_is_a_note_not_a_row() -> None:
+    p = replace(make_profile("sample"), has_hits=False)
+    text = render(p, "sequence")
+    lines = text.splitlines()
+    note = "the sequence view needs exact counts: use --mode count or timed, or --counts"
+    assert lines[-1] == note and lines[-2] == ""
+    assert "┃" not in text and "by sequence" not in text  # no table, no header row
+    buf = io.StringIO()
+    from rich.console import Console
+
+    Console(file=buf, width=200, color_system=None).print(renderable(p, "sequence"))
+    assert buf.getvalue().splitlines()[-1] == note
+
+
+def test_the_report_writes_numbers_in_one_style() -> None:
+    """Counts exact below a million and then `1.23M`; times in the unit that fits."""
+    big = replace(make_profile(), wall_ns=2_345_678_901,
+                  cells=tuple(replace(c, hits=c.hits * 200_000, ns=c.ns * 1e4)
+                              for c in make_profile().cells))
+    text = render(big, "opcode")
+    head = text.splitlines()[0]
+    assert "wall: 2.35 s" in head and "steps: 14.0M" in head
+    add = next(line for line in text.splitlines() if line.startswith("add "))
+    assert [c.strip() for c in add.split("│")[1:5]] == ["2.00M", "6.00 ms", "54.5%", "3 ns"]
+    assert not re.search(r"\d+k\b", text)

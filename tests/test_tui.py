@@ -15,6 +15,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from vmscope.clock import FakeClock  # drive() is a helper, not a test: it cannot take a fixture
 from vmscope.debug.snapshot import Snapshot, State, StopReason
 from vmscope.tui.app import DebuggerApp
 from vmscope.tui.breakpoint_list import BreakpointsView
@@ -24,7 +25,7 @@ from vmscope.tui.instructions import InstructionsView
 from vmscope.tui.lineview import LineView
 from vmscope.tui.output import OutputView
 from vmscope.tui.palette import COMMANDS
-from vmscope.tui.scenes import FAILING, FakeClock
+from vmscope.tui.scenes import FAILING, SCENE_SEED
 from vmscope.tui.source import SourceView
 from vmscope.tui.stack import StackView
 from vmscope.tui.status import StatusLine
@@ -48,7 +49,7 @@ Test = Callable[[DebuggerApp, Pilot[int]], Awaitable[None]]
 def drive(source: str, test: Test, *, size: tuple[int, int] = (100, 32),
           name: str = "prog.vms") -> None:
     async def main() -> None:
-        app = DebuggerApp(name, source, clock=FakeClock())
+        app = DebuggerApp(name, source, clock=FakeClock(seed=SCENE_SEED))
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await test(app, pilot)
@@ -440,12 +441,13 @@ def test_footer_takes_two_rows_when_narrow() -> None:
     drive(PROGRAM, test, size=(80, 24))
 
 
-def test_r_reloads_a_changed_file_keeping_breakpoints_and_watches(tmp_path: Path) -> None:
+def test_r_reloads_a_changed_file_keeping_breakpoints_and_watches(
+        tmp_path: Path, scene_clock: FakeClock) -> None:
     path = tmp_path / "prog.vms"
     path.write_text("let a = 1\nlet b = a + 1\nprint(b)\n")
 
     async def main() -> None:
-        app = DebuggerApp(str(path), path.read_bytes(), clock=FakeClock(), path=path)
+        app = DebuggerApp(str(path), path.read_bytes(), clock=scene_clock, path=path)
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()
             assert app.session is not None

@@ -191,3 +191,27 @@ def test_x_stops_a_running_profile_and_keeps_what_ran() -> None:
         assert "interrupted" in screen.query_one("#profile-summary").render().plain  # type: ignore[attr-defined]
 
     drive("let i = 0\nwhile true { i += 1 }\n", test)
+
+
+def test_the_profile_tables_write_numbers_in_one_style() -> None:
+    """Times in the unit that fits (not `ns/hit 1053301.7`), counts in the
+    style of vmscope.units (not `1000k` beside `12M`)."""
+    from dataclasses import replace
+
+    from vmscope.tui.profile_tables import table_spec
+    from vmscope.tui.style import format_ns
+
+    prof = count_profile(LOOPY)
+    slow = replace(prof, has_time=True, cells=tuple(
+        replace(c, hits=1_000_000, ns=1_053_301.7 * 1_000_000) if c.ip == 0 else c
+        for c in prof.cells))
+    cols, rows, _ = table_spec(slow, "instruction")
+    labels = [c.label for c in cols]
+    assert "ns/hit" not in labels
+    row = next(r for r in rows if r.key == "0")
+    cells = {c.label: c.cell(row) for c in cols}
+    assert str(cells["per hit"]) == "1.05 ms" and str(cells["hits"]) == "1.00M"
+    assert str(cells["time"]) == "1053 s"
+    assert format_count(999_999) == "999,999" and format_count(1_000_000) == "1.00M"
+    assert format_count(12_345_678) == "12.3M"
+    assert format_ns(7778) == "7.78 µs" and format_ns(0) == ""

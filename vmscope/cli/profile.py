@@ -32,7 +32,7 @@ from vmscope.cli.common import (
     stdout,
 )
 from vmscope.errors import OutputClosed
-from vmscope.profiler import FORMATS, MODES, VIEWS
+from vmscope.profiler import Format, Mode, View
 
 if TYPE_CHECKING:
     from vmscope.profiler.model import Profile
@@ -53,14 +53,15 @@ def parser() -> Parser:
                "where the time goes, by instruction, opcode, line, function, loop and "
                "opcode sequence. Also: vmscope profile diff A.json B.json")
     add_file_argument(p)
-    p.add_argument("--mode", choices=MODES, default="sample",
+    p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.SAMPLE.value,
                    help="sample (default: in-process sampler, ~2 kHz), count (exact hits "
                    "and edges), timed (every instruction timed, approximate), pyspy "
                    "(py-spy, out of process)")
-    p.add_argument("--by", choices=VIEWS, default="opcode",
+    p.add_argument("--by", choices=[v.value for v in View], default=View.OPCODE.value,
                    help="the table's view (default opcode)")
     add_level_option(p, 2)
-    p.add_argument("--format", choices=FORMATS, default="table", dest="fmt",
+    p.add_argument("--format", choices=[f.value for f in Format], default=Format.TABLE.value,
+                   dest="fmt",
                    help="the report: a table (default), the profile's JSON, a speedscope "
                    "file or collapsed stacks")
     p.add_argument("-o", "--output", metavar="FILE",
@@ -145,13 +146,15 @@ def _emit(text: str, path: str | None, force: bool, what: str) -> None:
 
 def profile_main(argv: Sequence[str]) -> int:
     args = parser().parse_args(argv)
-    if args.counts and args.mode != "sample":
-        raise UsageError(f"--counts adds exact counts to sample mode; {args.mode} mode "
-                         + ("counts already" if args.mode in ("count", "timed")
+    # argparse checks the words (naming the choices); the code dispatches on enums
+    mode, args.by, args.fmt = Mode(args.mode), View(args.by), Format(args.fmt)
+    if args.counts and mode is not Mode.SAMPLE:
+        raise UsageError(f"--counts adds exact counts to sample mode; {mode} mode "
+                         + ("counts already" if mode in (Mode.COUNT, Mode.TIMED)
                             else "cannot count (out of process)"))
-    if args.rate is not None and args.mode not in ("sample", "pyspy"):
-        raise UsageError(f"--rate applies to the sample and pyspy modes, not {args.mode}")
-    if args.blocking and args.mode != "pyspy":
+    if args.rate is not None and mode not in (Mode.SAMPLE, Mode.PYSPY):
+        raise UsageError(f"--rate applies to the sample and pyspy modes, not {mode}")
+    if args.blocking and mode is not Mode.PYSPY:
         raise UsageError("--blocking applies to pyspy mode only")
     limits = limits_of(args)
     _check_target(args.output, args.force)
@@ -159,7 +162,7 @@ def profile_main(argv: Sequence[str]) -> int:
     from vmscope.profiler.progress import progress
 
     unavailable: tuple[type[Exception], ...] = ()  # py-spy's modules load only for its mode
-    if args.mode == "pyspy":
+    if mode is Mode.PYSPY:
         from vmscope.profiler.pyspy import PySpyUnavailable, find_pyspy
 
         unavailable = (PySpyUnavailable,)
@@ -168,19 +171,19 @@ def profile_main(argv: Sequence[str]) -> int:
         except PySpyUnavailable as exc:
             raise UsageError(str(exc)) from None
     program = compile_file(args.file, args.level)
-    options = Options(mode=args.mode, counts=args.counts, rate_hz=args.rate,
+    options = Options(mode=mode, counts=args.counts, rate_hz=args.rate,
                       limits=limits, pyspy_nonblocking=not args.blocking)
     session = ProfileSession(program, options)
     out: Callable[[str], Any]
     if args.quiet:
         out = lambda s: None
-    elif args.fmt != "table" and args.output is None:
+    elif args.fmt is not Format.TABLE and args.output is None:
         out = sys.stderr.write
     else:
         out = stdout().write
     show = not args.no_progress and sys.stderr.isatty()
     try:
-        with progress(f"profiling {args.file} ({args.mode})", show):
+        with progress(f"profiling {args.file} ({mode})", show):
             result = session.run(out, args.repeat)
     except unavailable as exc:
         raise UsageError(str(exc)) from None
@@ -188,7 +191,7 @@ def profile_main(argv: Sequence[str]) -> int:
     if result.error is not None:
         report(result.error, args.file)
     prof = session.profile
-    if args.fmt == "table" and args.output is None:
+    if args.fmt is Format.TABLE and args.output is None:
         _print_report(prof, args.by, args.top)
     else:
         from vmscope.profiler.export import export
@@ -200,7 +203,7 @@ def profile_main(argv: Sequence[str]) -> int:
     return EXIT_RUNTIME if result.error is not None else EXIT_OK
 
 
-def _print_report(prof: Profile, by: str, top: int) -> None:
+def _print_report(prof: Profile, by: View, top: int) -> None:
     """Drawn by rich on a terminal; plain text to a pipe, where rich's start-up
     would be all it added."""
     if sys.stdout.isatty():

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vmscope.api import Program
+from vmscope.clock import Clock
 from vmscope.debug.accounting import HitCounter
 from vmscope.debug.breakpoints import BreakKind, Breakpoint, ips_of
 from vmscope.debug.history import DEFAULT_CAP, DEFAULT_EVERY, History
@@ -32,7 +33,6 @@ from vmscope.vm.machine import Halt, Stop
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import Closure
 
-Clock = Callable[[], int]
 TICK_SECONDS = 0.1  # a running continue checkpoints and reports this often
 
 

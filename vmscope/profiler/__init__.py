@@ -5,23 +5,33 @@ serialisable Profile -> pure aggregations -> renderers and exporters.
         p.run()
     profile = p.profile
 
-Names are loaded on first use, so `vmscope` registering the `profile`
-command costs nearly nothing at start-up."""
+A run to start, poll, cancel and read (what the TUI drives):
+
+    run = vmscope.profiler.LiveProfile(ProfileRequest("fib.vms", text, level=2))
+    run.run()              # in a worker thread; run.progress() and run.cancel() from others
+    run.profile
+
+Only the choices (`Mode`, `View`, `Format`, from options.py) load with the
+package; everything else is loaded on first use, so `vmscope` registering
+the `profile` command costs nearly nothing at start-up."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FORMATS", "MODES", "SCHEMA_VERSION", "VIEWS", "Options", "Profile",
-           "ProfileSession", "profile"]
+from vmscope.profiler.options import Format, Mode, View
 
-# The command line's choices (here, so that registering `vmscope profile` loads nothing else).
-MODES = ("count", "sample", "timed", "pyspy")
-VIEWS = ("instruction", "opcode", "line", "function", "loop", "sequence")
-FORMATS = ("table", "json", "speedscope", "collapsed")
+__all__ = ["FORMATS", "MODES", "SCHEMA_VERSION", "VIEWS", "Format", "LiveProfile", "Mode",
+           "Options", "Profile", "ProfileRequest", "ProfileSession", "View", "profile"]
 
-_WHERE = {"Options": "collect", "ProfileSession": "collect", "profile": "collect",
-          "Profile": "model", "SCHEMA_VERSION": "model"}
+# The command line's choices, as strings.
+MODES = tuple(m.value for m in Mode)
+VIEWS = tuple(v.value for v in View)
+FORMATS = tuple(f.value for f in Format)
+
+_WHERE = {"Options": "options", "ProfileSession": "collect", "profile": "collect",
+          "Profile": "model", "SCHEMA_VERSION": "model", "LiveProfile": "live",
+          "ProfileRequest": "live"}
 
 
 def __getattr__(name: str) -> Any:

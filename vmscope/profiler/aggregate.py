@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vmscope.profiler.model import VIEWS, Cell, Profile
+from vmscope.profiler.model import Cell, InstrMeta, Profile
+from vmscope.profiler.options import Mode, View, parse_choice
+from vmscope.vm.opcodes import Op
 
 DISPATCH = "(dispatch)"
 Z95 = 1.96
@@ -53,18 +55,34 @@ def per_ip(profile: Profile) -> list[Cell]:
     return [Cell(-1, ip, hits[ip], ns[ip], dns[ip], smp[ip], dsmp[ip]) for ip in range(n)]
 
 
-def error_ns(profile: Profile, samples: int, hits: int) -> float | None:
-    """Sampled: the binomial 95% half-width of a share of `samples`, in ns.
-    Timed: every hit carries the calibration spread of the subtracted timer."""
-    if profile.mode in ("sample", "pyspy"):
-        n = profile.samples + profile.loop_samples
-        if n <= 0:
-            return None
-        p = samples / n
-        return Z95 * math.sqrt(p * (1 - p) / n) * profile.total_ns
-    if profile.mode == "timed":
-        return hits * profile.calibration.timer_spread_ns
+def _sampled_error(profile: Profile, samples: int, hits: int) -> float | None:
+    """The binomial 95% half-width of a share of `samples`, in ns."""
+    n = profile.samples + profile.loop_samples
+    if n <= 0:
+        return None
+    p = samples / n
+    return Z95 * math.sqrt(p * (1 - p) / n) * profile.total_ns
+
+
+def _timed_error(profile: Profile, samples: int, hits: int) -> float | None:
+    """Every hit carries the calibration spread of the subtracted timer."""
+    return hits * profile.calibration.timer_spread_ns
+
+
+def _exact(profile: Profile, samples: int, hits: int) -> float | None:
     return None
+
+
+ErrorBar = Callable[[Profile, int, int], float | None]
+ERROR_BARS: dict[Mode, ErrorBar] = {Mode.SAMPLE: _sampled_error, Mode.PYSPY: _sampled_error,
+                                    Mode.TIMED: _timed_error, Mode.COUNT: _exact}
+
+
+def error_ns(profile: Profile, samples: int, hits: int) -> float | None:
+    """The 95% half-width of a row's time, where the mode can say: sampled
+    modes by the binomial bound on its share, timed mode by the timer's
+    calibration spread per hit, count mode none (it has no times)."""
+    return ERROR_BARS[profile.mode](profile, samples, hits)
 
 
 def _row(profile: Profile, key: str, cells: Iterable[Cell], detail: str = "") -> Row:
@@ -83,9 +101,8 @@ def dispatch_row(profile: Profile) -> Row:
     samples = sum(c.dispatch_samples for c in cells) + profile.loop_samples
     ns = profile.dispatch_total_ns
     detail = "the VM loop: ip += code[ip](vm)"
-    err = error_ns(profile, samples, 0)
-    if profile.mode == "timed":
-        err = hits * profile.calibration.dispatch_spread_ns
+    err = hits * profile.calibration.dispatch_spread_ns if profile.mode is Mode.TIMED \
+        else error_ns(profile, samples, 0)  # timed: the dispatch constant's own spread
     return Row(DISPATCH, detail, hits, ns, samples, err_ns=err, dispatch=True)
 
 
@@ -168,7 +185,7 @@ def by_function(profile: Profile) -> list[Row]:
         own[instrs[c.ip].func].append(c)
     calls: dict[int, int] = defaultdict(int)
     for e in profile.edges:
-        if instrs[e.src].op == "call":
+        if instrs[e.src].op == Op.CALL.value:
             calls[instrs[e.dst].func] += e.count
     incl_ns: dict[int, float] = defaultdict(float)
     incl_hits: dict[int, int] = defaultdict(int)
@@ -199,20 +216,38 @@ def _has_ancestor_func(profile: Profile, node: int, func: int) -> bool:
     return False
 
 
+_FOR_HEADS = frozenset({Op.FOR_RANGE_NEXT.value, Op.FOR_ITER_NEXT.value})  # -O0: the head
+_FOR_JUMPS = frozenset({Op.FOR_RANGE_LOOP.value, Op.FOR_ITER_LOOP.value})  # -O1/-O2: the back jump
+
+
+def _loop_kind(head: InstrMeta, back_jumps: list[InstrMeta]) -> str:
+    """`for` or `while`, from the instructions themselves: at -O0 a for
+    loop's head is its `for_*_next`; at -O1 and -O2 the loop is rotated
+    (its head is the body's first instruction, which may be anything) and
+    its backward jump is a `for_*_loop`. A while loop has neither."""
+    if head.op in _FOR_HEADS or any(j.op in _FOR_JUMPS for j in back_jumps):
+        return "for"
+    return "while"
+
+
 def by_loop(profile: Profile) -> list[Row]:
     """Each loop (the target of backward jumps): iterations (the backward
     jumps taken), entries, and the time inside: its instructions' own time
-    plus everything called from them (with contexts)."""
+    plus everything called from them (with contexts). A loop is named by
+    the line of its `for` or `while`: the first line among its head and its
+    backward jumps (at -O1/-O2 the head is the body's first line)."""
     instrs = profile.instrs
     ips = per_ip(profile)
     heads: dict[int, int] = {}  # header ip -> last ip of the body
+    jumps: dict[int, list[InstrMeta]] = defaultdict(list)  # header ip -> its backward jumps
     for ip, i in enumerate(instrs):
-        if i.target is not None and i.target <= ip and i.op != "call":
+        if i.target is not None and i.target <= ip and i.op != Op.CALL.value:
             heads[i.target] = max(heads.get(i.target, ip), ip)
+            jumps[i.target].append(i)
     back: dict[int, int] = defaultdict(int)
     for e in profile.edges:
         i = instrs[e.src]
-        if e.dst <= e.src and e.dst in heads and i.target == e.dst and i.op != "call":
+        if e.dst <= e.src and e.dst in heads and i.target == e.dst and i.op != Op.CALL.value:
             back[e.dst] += e.count
     sub_ns, sub_smp, sub_hits = (subtree_totals(profile) if profile.has_contexts
                                  else ([], [], []))
@@ -231,12 +266,13 @@ def by_loop(profile: Profile) -> list[Row]:
         if not (hits or ns or samples):
             continue
         i = instrs[head]
-        kind = "for" if i.op.startswith("for_") else "while"
+        line = min(j.line for j in [i, *jumps[head]])
+        kind = _loop_kind(i, jumps[head])
         fn = profile.functions[i.func].name
-        text = profile.source_lines.get(i.line, "")
+        text = profile.source_lines.get(line, "")
         iterations = back[head] if profile.has_hits else None
         incl = incl_ns if profile.has_time else float(incl_hits)
-        rows.append(Row(f"{i.line}", f"{kind} in {fn} (ip {head}-{end})  {text}", incl_hits,
+        rows.append(Row(f"{line}", f"{kind} in {fn} (ip {head}-{end})  {text}", incl_hits,
                         ns, incl_smp, incl_ns=incl, count=iterations,
                         err_ns=error_ns(profile, incl_smp, incl_hits)))
     key = (lambda r: -(r.incl_ns or 0.0)) if profile.has_time else (lambda r: -r.hits)
@@ -253,7 +289,7 @@ def successors(profile: Profile) -> list[list[tuple[int, int]]]:
         moved[e.src] += e.count
     for c in ips:
         fall = c.hits - moved[c.ip]
-        if fall > 0 and profile.instrs[c.ip].op != "halt" and c.ip + 1 < len(ips):
+        if fall > 0 and profile.instrs[c.ip].op != Op.HALT.value and c.ip + 1 < len(ips):
             out[c.ip].append((c.ip + 1, fall))
     return out
 
@@ -305,24 +341,26 @@ def sequences(profile: Profile, length: int) -> list[Row]:
     return rows
 
 
-def view(profile: Profile, by: str) -> list[Row]:
+def _sequences(profile: Profile) -> list[Row]:
+    return sequences(profile, 2) + sequences(profile, 3)
+
+
+VIEWS: dict[View, Callable[[Profile], list[Row]]] = {
+    View.INSTRUCTION: by_instruction, View.OPCODE: by_opcode, View.LINE: by_line,
+    View.FUNCTION: by_function, View.LOOP: by_loop, View.SEQUENCE: _sequences,
+}
+# The views whose rows, with the dispatch row, add up to the profile's attributed total
+# (a loop's time includes what it called; sequences overlap).
+PARTITIONS = frozenset({View.INSTRUCTION, View.OPCODE, View.LINE, View.FUNCTION})
+
+
+def view(profile: Profile, by: View | str) -> list[Row]:
     """The rows of one view, hottest first (sequence: pairs then triples)."""
-    if by == "instruction":
-        return by_instruction(profile)
-    if by == "opcode":
-        return by_opcode(profile)
-    if by == "line":
-        return by_line(profile)
-    if by == "function":
-        return by_function(profile)
-    if by == "loop":
-        return by_loop(profile)
-    if by == "sequence":
-        return sequences(profile, 2) + sequences(profile, 3)
-    raise ValueError(f"unknown view {by!r}; choose one of {', '.join(VIEWS)}")
+    return VIEWS[parse_choice(View, by, "view")](profile)
 
 
-def shares(profile: Profile, by: str = "opcode", with_dispatch: bool = False) -> dict[str, float]:
+def shares(profile: Profile, by: View | str = View.OPCODE,
+           with_dispatch: bool = False) -> dict[str, float]:
     """Each row's share of the view's time (or hits, without time)."""
     rows = view(profile, by)
     weights = {r.key: (r.ns if profile.has_time else float(r.hits)) for r in rows}
@@ -333,6 +371,6 @@ def shares(profile: Profile, by: str = "opcode", with_dispatch: bool = False) ->
     return {k: v / total for k, v in weights.items()} if total else {}
 
 
-def top_keys(profile: Profile, by: str = "opcode", n: int = 5) -> list[str]:
+def top_keys(profile: Profile, by: View | str = View.OPCODE, n: int = 5) -> list[str]:
     s = shares(profile, by)
     return [k for k, _ in sorted(s.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]

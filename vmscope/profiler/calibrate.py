@@ -2,8 +2,8 @@
 no-op closures, so that it can be subtracted (timer) or shown (dispatch).
 
 Every constant is the median over blocks of BLOCK instructions; the spread is
-half the interquartile range. The clock is injected: tests pass a FakeClock
-and get exact constants."""
+half the interquartile range. The clock is injected: tests pass a
+vmscope.clock.FakeClock and get exact constants."""
 
 from __future__ import annotations
 
@@ -11,33 +11,18 @@ import statistics
 import time
 from collections.abc import Callable
 
+from vmscope.clock import Clock
 from vmscope.lang.values import Limits
-from vmscope.profiler.loops import Clock, LoopState, count_loop, timed_loop
+from vmscope.profiler.loops import count_loop, timed_loop
 from vmscope.profiler.model import Calibration
+from vmscope.profiler.options import Mode, parse_choice
+from vmscope.profiler.state import LoopState
 from vmscope.source import Span
 from vmscope.vm.machine import VM, Halt
 from vmscope.vm.program import CompiledCode, FunctionInfo
 
 BLOCK = 2000
 BLOCKS = 15
-
-
-class FakeClock:
-    """A deterministic nanosecond clock: each call moves it on by `tick`;
-    `advance(ns)` moves it on as if work had taken `ns`."""
-
-    def __init__(self, tick: int = 100, start: int = 0) -> None:
-        self.tick = tick
-        self.now = start
-        self.calls = 0
-
-    def __call__(self) -> int:
-        self.now += self.tick
-        self.calls += 1
-        return self.now
-
-    def advance(self, ns: int) -> None:
-        self.now += ns
 
 
 def _make_noop() -> Callable[[VM], int]:
@@ -131,16 +116,17 @@ def clock_resolution(clock: Clock, reads: int = 200) -> float:
     return float(best)
 
 
-def calibrate(mode: str, clock: Clock = time.perf_counter_ns,
+def calibrate(mode: Mode | str, clock: Clock = time.perf_counter_ns,
               counts: bool = False) -> Calibration:
     """The constants a mode needs: every mode gets the dispatch cost; the
     count loop's is measured where it counts (count mode, sample mode with
     exact counts), the timer's in timed mode."""
+    mode = parse_choice(Mode, mode, "mode")
     dispatch, dispatch_spread = dispatch_cost(clock)
     timer = timer_spread = count = 0.0
-    if mode == "timed":
+    if mode is Mode.TIMED:
         timer, timer_spread = timer_cost(clock)
-    if mode == "count" or counts:
+    if mode is Mode.COUNT or counts:
         count, _ = count_cost(clock)
     return Calibration(dispatch_ns=dispatch, dispatch_spread_ns=dispatch_spread,
                        timer_ns=timer, timer_spread_ns=timer_spread, count_ns=count,

@@ -1,10 +1,12 @@
 """The program side of py-spy mode: `python -m vmscope.profiler.child FILE
---out OUT --meta META [--repeat N]`, run under `py-spy record`.
+--out OUT --meta META [--repeat N] [--max-steps N]`, run under `py-spy record`.
 
 Every instruction's closure gets a code object of its own named after its ip
 and opcode (`i0042_add`), so py-spy's samples name instructions; the program
-then runs in the unchanged fast loop, `VM.run`. Its output goes to OUT (py-spy
-prints to stdout too); META gets the run's wall time and any guest error."""
+then runs in the unchanged fast loop, `VM.run` (`VM.run_counted`, which
+py-spy's parser also knows, under a step budget: the LimitError of `vmscope
+run --max-steps`). Its output goes to OUT (py-spy prints to stdout too); META
+gets the run's wall time and any guest error."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--name", default=None, help="the program's name in reports")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--level", type=int, default=0, help="the -O level to compile at")
+    ap.add_argument("--max-steps", type=int, default=None)
     ap.add_argument("--max-depth", type=int, default=None)
     ap.add_argument("--max-length", type=int, default=None)
     ap.add_argument("--max-int-bits", type=int, default=None)
@@ -57,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vmscope.lang.values import Limits
 
     defaults = Limits()
-    limits = Limits(None, args.max_depth or defaults.max_depth,
+    limits = Limits(args.max_steps, args.max_depth or defaults.max_depth,
                     args.max_length or defaults.max_length,
                     args.max_int_bits or defaults.max_int_bits)
     with open(args.file, "rb") as fh:
@@ -75,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             c0 = time.thread_time_ns()
             t0 = time.perf_counter_ns()
             try:
-                vm.run()
+                if limits.max_steps is None:
+                    vm.run()
+                else:
+                    vm.run_counted(limits.max_steps)
             except GuestError as err:
                 error = err.headline(program.source.name)
                 stack = err.traceback_lines(program.source.name)

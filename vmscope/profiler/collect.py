@@ -15,74 +15,54 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from vmscope.errors import GuestError
 from vmscope.lang import values
-from vmscope.lang.values import Limits
 from vmscope.profiler.calibrate import calibrate
 from vmscope.profiler.contexts import ContextTree
-from vmscope.profiler.loops import (
-    CLIP_NS,
-    Clock,
-    LoopState,
-    count_loop,
-    distinct_closures,
-    sample_loop,
-    timed_loop,
-)
+from vmscope.profiler.loops import distinct_closures
 from vmscope.profiler.model import (
-    MODES,
     Calibration,
     Cell,
     Edge,
+    InstrMeta,
     Profile,
+    now_iso,
     source_lines_for,
     static_tables,
+    tool_name,
 )
+from vmscope.profiler.modes import Measured, strategy_for
+from vmscope.profiler.options import Mode, Options, Profiled
 from vmscope.profiler.sampler import Sampler
+from vmscope.profiler.state import LoopState
 from vmscope.vm.opcodes import Op
 
 if TYPE_CHECKING:
-    from vmscope.api import Program, RunResult
+    from vmscope.api import RunResult
     from vmscope.vm.machine import VM
     from vmscope.vm.program import Closure
 
-DEFAULT_RATES = {"sample": 2000.0, "pyspy": 1000.0}
+__all__ = ["Collector", "Options", "ProfileSession", "Profiled", "RunCollector", "profile"]
 
 
-@dataclass
-class Options:
-    mode: str = "sample"
-    counts: bool = False  # sample mode: count hits exactly too (costs the count loop)
-    rate_hz: float | None = None
-    clock: Clock = time.perf_counter_ns
-    calibration: Calibration | None = None  # None: measure before the first run
-    limits: Limits = field(default_factory=Limits)
-    pyspy_nonblocking: bool = True
-    reference: bool = True  # timed mode: also time a fast-loop run, to check the total
+class RunCollector(Protocol):
+    """What ProfileSession drives: Collector here, PySpyCollector out of process."""
 
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
-        if self.rate_hz is not None and not 1 <= self.rate_hz <= 20_000:
-            raise ValueError(f"sampling rate {self.rate_hz} Hz is outside 1..20000")
+    calibration: Calibration | None
+
+    def calibrate(self) -> Calibration: ...
+
+    def run(self, out: Callable[[str], Any] | None = None, repeat: int = 1) -> RunResult: ...
+
+    def cancel(self) -> None: ...
+
+    def steps_so_far(self) -> int: ...
 
     @property
-    def rate(self) -> float:
-        return self.rate_hz or DEFAULT_RATES.get(self.mode, 0.0)
-
-
-def now_iso() -> str:
-    """UTC, to the second (time.strftime: datetime would add to start-up)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-
-
-def tool_name() -> str:
-    from vmscope import __version__
-
-    return f"vmscope {__version__}"
+    def profile(self) -> Profile: ...
 
 
 def _interrupt(vm: VM) -> int:
@@ -92,19 +72,17 @@ def _interrupt(vm: VM) -> int:
 class Collector:
     """Runs one program under one in-process mode, any number of times."""
 
-    def __init__(self, program: Program, options: Options) -> None:
-        if options.mode == "pyspy":
-            raise ValueError("py-spy mode runs out of process: use vmscope.profiler.pyspy")
+    def __init__(self, program: Profiled, options: Options) -> None:
+        self.strategy = strategy_for(options.mode)  # py-spy mode: a ValueError
         self.program = program
         self.options = options
         self.code = program.code
         self.tree = ContextTree(self.code)
-        counting = options.mode in ("count", "timed") or options.counts
-        self.state = (LoopState(self.code, self.tree, derive=options.mode != "timed")
-                      if counting else None)
+        self.state = (LoopState(self.code, self.tree, derive=self.strategy.derive)
+                      if self.strategy.counts(options) else None)
         self._closures = distinct_closures(self.code.code)
         self.sampler = (Sampler(self.tree, options.rate, options.clock, self._closures)
-                        if options.mode == "sample" else None)
+                        if self.strategy.samples else None)
         self.calibration = options.calibration
         self.wall_ns = 0
         self.cpu_ns = 0  # the thread's CPU time in the loop (the overhead benchmark's 2nd measure)
@@ -114,6 +92,19 @@ class Collector:
         self.error: str | None = None
         self.interrupted = False
         self._live: list[Closure] | None = None  # the code list of the run in progress
+
+    def calibrate(self) -> Calibration:
+        """The loops' costs for this mode: measured now unless the options
+        gave them or an earlier run measured them (then not again)."""
+        if self.calibration is None:
+            opts = self.options
+            self.calibration = calibrate(opts.mode, opts.clock, opts.counts)
+        return self.calibration
+
+    def steps_so_far(self) -> int:
+        """Instructions counted over the runs so far, the one in progress
+        included (0 where the mode does not count); any thread may ask."""
+        return self.state.steps() if self.state is not None else 0
 
     def run(self, out: Callable[[str], Any] | None = None, repeat: int = 1) -> RunResult:
         """`repeat` runs of the program (stopping at an error), accumulated;
@@ -136,8 +127,7 @@ class Collector:
         from vmscope.api import RunResult
 
         opts = self.options
-        if self.calibration is None:
-            self.calibration = calibrate(opts.mode, opts.clock, opts.counts)
+        self.calibrate()
         chunks: list[str] = []
         vm = self.program.new_vm(out if out is not None else chunks.append, opts.limits)
         vm.code = self._live = list(self._closures)  # its own copy, which cancel() may overwrite
@@ -149,22 +139,19 @@ class Collector:
         error: GuestError | None = None
         clock = opts.clock
         st = self.state
+        before = st.steps() if st is not None else 0
         if st is not None:
             st.reset_stack()
-        if opts.mode == "timed" and opts.reference:
+        if self.strategy.reference and opts.reference:
             self._reference_run()
+        budget = opts.limits.max_steps
+        run = self.strategy.run
         sampling = self.sampler.running() if self.sampler is not None else nullcontext()
         with sampling:  # its set-up and tear-down (~0.1 ms, mostly signal.signal) not timed
             c0 = time.thread_time_ns()
             t0 = clock()
             try:
-                if opts.mode == "timed":
-                    assert st is not None
-                    timed_loop(vm, st, clock)
-                elif st is not None:  # count mode, or sample mode with counts
-                    count_loop(vm, st)
-                else:
-                    sample_loop(vm)
+                run(vm, st, clock, budget)
             except GuestError as err:
                 error = err
                 self.error = err.headline(self.program.source.name)
@@ -179,7 +166,7 @@ class Collector:
                 for ip, count in enumerate(vm.deopts):
                     if count:
                         self.deopts[ip] = self.deopts.get(ip, 0) + count
-        steps = sum(sum(h) for h in st.node_hits) if st is not None else 0
+        steps = st.steps() - before if st is not None else 0
         return RunResult("".join(chunks), error, steps, vm.deepest, elapsed / 1e9)
 
     def cancel(self) -> None:
@@ -193,79 +180,62 @@ class Collector:
 
     def _reference_run(self) -> None:
         """The same program in the fast loop (output discarded: the language
-        is deterministic), so that timed mode can say how far its total is."""
+        is deterministic), so that timed mode can say how far its total is.
+        With a step budget it stops where the timed run will."""
         vm = self.program.new_vm(lambda s: None, self.options.limits)
         clock = self.options.clock
+        budget = self.options.limits.max_steps
         t0 = clock()
         with suppress(GuestError):
-            vm.run()
+            if budget is None:
+                vm.run()
+            else:
+                vm.run_counted(budget)
         self.reference_ns += clock() - t0
 
     # ---- the Profile --------------------------------------------------------------------
 
     @property
     def profile(self) -> Profile:
+        """Everything so far as a Profile: the mode's figures (its times,
+        overhead and notes) and what every mode notes."""
         opts = self.options
         cal = self.calibration or Calibration()
         instrs, funcs = static_tables(self.code)
-        cells = self._cells(cal)
-        has_hits = self.state is not None
-        edges = self._edges() if has_hits else ()
-        steps = sum(c.hits for c in cells)
-        wall = self.wall_ns
-        overhead: float | None = None
-        notes: list[str] = []
         sampler = self.sampler
-        samples = sum(c.samples + c.dispatch_samples for c in cells)
-        sample_ns = 0.0
-        if opts.mode == "count":
-            fast = wall - steps * max(cal.count_ns - cal.dispatch_ns, 0.0)
-            overhead = wall / fast if fast > 0 else None
-        elif opts.mode == "timed":
-            fast = sum(c.ns + c.dispatch_ns for c in cells)
-            base = self.reference_ns or fast  # measured where it can be
-            overhead = wall / base if base > 0 else None
-            notes.append(f"approximate: each instruction timed with a clock pair; the pair's "
-                         f"cost ({cal.timer_ns:.0f} ± {cal.timer_spread_ns:.0f} ns, calibrated "
-                         f"on no-op closures) is subtracted from every hit")
-            notes.append(f"dispatch row = hits x {cal.dispatch_ns:.1f} ns (the fast loop over "
-                         f"no-op closures, calibrated)")
-            if self.reference_ns and fast > 0:
-                notes.append(f"check: the attributed total is {fast / self.reference_ns:.2f}x "
-                             f"the wall time of the same run(s) in the fast loop "
-                             f"({self.reference_ns / 1e6:.2f} ms)")
-            st = self.state
-            if st is not None and st.clipped:
-                notes.append(f"{st.clipped} timed instruction(s) took over "
-                             f"{CLIP_NS / 1e6:g} ms (a preemption, most likely): "
-                             f"{st.clipped_ns / 1e6:.2f} ms beyond that is not attributed")
-        elif sampler is not None:
-            handler = sampler.handler_ns
-            fast = wall - handler
-            if has_hits:
-                fast -= steps * max(cal.count_ns - cal.dispatch_ns, 0.0)
-            overhead = wall / fast if fast > 0 else None
-            if has_hits:
-                # the count loop's bookkeeping would land in the dispatch samples: charge
-                # dispatch by the calibrated constant and share the rest by body samples
-                body = sum(c.samples for c in cells)
-                sample_ns = max(fast - steps * cal.dispatch_ns, 0.0) / body if body else 0.0
-                cells = tuple(Cell(c.ctx, c.ip, c.hits, c.samples * sample_ns,
-                                   c.hits * cal.dispatch_ns, c.samples, c.dispatch_samples)
-                              for c in cells)
-                notes.append(f"with exact counts: dispatch row = hits x {cal.dispatch_ns:.1f} "
-                             "ns (calibrated); the estimated unprofiled time left (wall - "
-                             "sampler - counting) is shared by the instructions' samples")
-            else:
-                sample_ns = (wall - handler) / samples if samples else 0.0
-                cells = tuple(Cell(c.ctx, c.ip, c.hits, c.samples * sample_ns,
-                                   c.dispatch_samples * sample_ns, c.samples,
-                                   c.dispatch_samples) for c in cells)
-                notes.append("dispatch row: samples that arrived while the loop set up a "
-                             "call; the return and `ip +=` are charged to the instruction")
+        st = self.state
+        measured = Measured(self._cells(), cal, self.wall_ns, has_hits=st is not None,
+                            handler_ns=sampler.handler_ns if sampler is not None else 0,
+                            reference_ns=self.reference_ns,
+                            clipped=st.clipped if st is not None else 0,
+                            clipped_ns=st.clipped_ns if st is not None else 0)
+        fig = self.strategy.figures(measured)
+        if sampler is not None and sampler.taken:
+            cal = replace(cal, handler_ns=sampler.handler_ns / sampler.taken)
+        return Profile(
+            program=self.program.source.name, mode=opts.mode, instrs=instrs, functions=funcs,
+            contexts=tuple(self.tree.nodes), cells=fig.cells,
+            edges=self._edges() if st is not None else (), calibration=cal,
+            wall_ns=self.wall_ns, runs=self.runs, has_hits=st is not None,
+            reference_ns=self.reference_ns, has_time=self.strategy.has_time,
+            has_samples=sampler is not None, has_contexts=True,
+            samples=sum(c.samples + c.dispatch_samples for c in fig.cells),
+            lost_samples=sampler.lost if sampler is not None else 0,
+            merged_ticks=sampler.merged if sampler is not None else 0,
+            sample_rate_hz=opts.rate if sampler is not None else 0.0, sample_ns=fig.sample_ns,
+            overhead=fig.overhead, error=self.error,
+            notes=(*fig.notes, *self._notes(instrs)),
+            deopts=tuple(sorted(self.deopts.items())),
+            source_lines=source_lines_for(self.program.source.lines, instrs),
+            created=now_iso(), tool=tool_name(), level=self.program.level)
+
+    def _notes(self, instrs: tuple[InstrMeta, ...]) -> list[str]:
+        """What every mode says: merged ticks, an interrupt, deoptimisations."""
+        notes = []
+        sampler = self.sampler
         if sampler is not None and sampler.merged:
-            notes.append(f"{sampler.merged:,} timer ticks came while an instruction ran long in C "
-                         "(signals merge): its samples count every tick they stand for")
+            notes.append(f"{sampler.merged:,} timer ticks came while an instruction ran long in "
+                         "C (signals merge): its samples count every tick they stand for")
         if self.interrupted:
             notes.append("interrupted: the profile covers the run up to the interrupt")
         if self.deopts:
@@ -273,23 +243,10 @@ class Collector:
             notes.append(f"deoptimisations (failed type guards): {sum(self.deopts.values()):,} "
                          f"at {len(self.deopts)} instructions; most at "
                          + ", ".join(f"ip {ip} {instrs[ip].family} x{n:,}" for ip, n in worst))
-        if sampler is not None and sampler.taken:
-            cal = replace(cal, handler_ns=sampler.handler_ns / sampler.taken)
-        return Profile(
-            program=self.program.source.name, mode=opts.mode, instrs=instrs, functions=funcs,
-            contexts=tuple(self.tree.nodes), cells=cells, edges=edges, calibration=cal,
-            wall_ns=wall, runs=self.runs, has_hits=has_hits, reference_ns=self.reference_ns,
-            has_time=opts.mode in ("timed", "sample"), has_samples=sampler is not None,
-            has_contexts=True, samples=samples,
-            lost_samples=sampler.lost if sampler is not None else 0,
-            merged_ticks=sampler.merged if sampler is not None else 0,
-            sample_rate_hz=opts.rate if sampler is not None else 0.0, sample_ns=sample_ns,
-            overhead=overhead, error=self.error, notes=tuple(notes),
-            deopts=tuple(sorted(self.deopts.items())),
-            source_lines=source_lines_for(self.program.source.lines, instrs),
-            created=now_iso(), tool=tool_name(), level=self.program.level)
+        return notes
 
-    def _cells(self, cal: Calibration) -> tuple[Cell, ...]:
+    def _cells(self) -> tuple[Cell, ...]:
+        """Per (context, ip): hits, the timed loop's raw clock time, samples."""
         st = self.state
         hits: dict[tuple[int, int], int] = {}
         raw: dict[tuple[int, int], int] = {}
@@ -302,17 +259,9 @@ class Collector:
                         raw[node, ip] = ns_row[ip]
         samples = self.sampler.samples if self.sampler is not None else {}
         dispatch = self.sampler.dispatch if self.sampler is not None else {}
-        timed = self.options.mode == "timed"
-        out = []
-        for key in sorted(set(hits) | set(samples) | set(dispatch)):
-            h = hits.get(key, 0)
-            ns = dns = 0.0
-            if timed:
-                ns = max(raw.get(key, 0) - h * cal.timer_ns, 0.0)
-                dns = h * cal.dispatch_ns
-            out.append(Cell(key[0], key[1], h, ns, dns, samples.get(key, 0),
-                            dispatch.get(key, 0)))
-        return tuple(out)
+        return tuple(Cell(key[0], key[1], hits.get(key, 0), float(raw.get(key, 0)), 0.0,
+                          samples.get(key, 0), dispatch.get(key, 0))
+                     for key in sorted(set(hits) | set(samples) | set(dispatch)))
 
     def _edges(self) -> tuple[Edge, ...]:
         st = self.state
@@ -336,31 +285,41 @@ class Collector:
 class ProfileSession:
     """What `profile()` yields: `run()` the program, read `profile`."""
 
-    def __init__(self, program: Program, options: Options) -> None:
+    def __init__(self, program: Profiled, options: Options) -> None:
         self.options = options
         self.program = program
-        self._collector: Any
-        if options.mode == "pyspy":
+        self.collector: RunCollector
+        if options.mode.in_process:
+            self.collector = Collector(program, options)
+        else:
             from vmscope.profiler.pyspy import PySpyCollector
 
-            self._collector = PySpyCollector(program, options)
-        else:
-            self._collector = Collector(program, options)
+            self.collector = PySpyCollector(program, options)
+
+    def calibrate(self) -> Calibration:
+        """Measure the mode's calibration now (else the first run does)."""
+        return self.collector.calibrate()
 
     def run(self, out: Callable[[str], Any] | None = None, repeat: int = 1) -> RunResult:
         """Run the program `repeat` times under the profiler (output of the
         first run to `out`, else in the result)."""
-        result: RunResult = self._collector.run(out, repeat)
-        return result
+        return self.collector.run(out, repeat)
+
+    def cancel(self) -> None:
+        """Stop the run in progress (any thread); the profile so far is kept."""
+        self.collector.cancel()
+
+    def steps_so_far(self) -> int:
+        return self.collector.steps_so_far()
 
     @property
     def profile(self) -> Profile:
-        result: Profile = self._collector.profile
-        return result
+        return self.collector.profile
 
 
 @contextmanager
-def profile(program: Program, mode: str = "sample", **options: Any) -> Iterator[ProfileSession]:
+def profile(program: Profiled, mode: Mode | str = Mode.SAMPLE,
+            **options: Any) -> Iterator[ProfileSession]:
     """Profile runs of `program` made inside the block with `p.run()`;
     `p.profile` is the Profile of all of them."""
     yield ProfileSession(program, Options(mode=mode, **options))

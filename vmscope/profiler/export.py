@@ -4,6 +4,10 @@
 flamegraph.pl and speedscope import). Frames go function > line >
 instruction, the function frames following the folded calling context.
 
+A renderer takes the Profile (and the Report: the table's view and rows)
+and returns the text; `RENDERERS` holds one per Format, so `export(p,
+"speedscope")` is a lookup, and a new format is a new entry.
+
 Files are written atomically (a temporary file beside the target, then
 os.replace); an existing file that is not a previous profile is never
 replaced unless the caller forces it."""
@@ -16,17 +20,23 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vmscope.profiler.aggregate import DISPATCH
-from vmscope.profiler.model import FORMATS, Cell, Profile
+from vmscope.profiler.model import Cell, Profile, tool_name
+from vmscope.profiler.options import Format, View, parse_choice
 
 SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
 TABLE_MARK = "vmscope profile"  # the first words of a table report and of a diff
 _COLLAPSED_LINE = re.compile(r"^[^\s;][^;]*(;[^;]+)* \d+$")
 _SNIFF_LIMIT = 256 * 1024 * 1024
+
+
+__all__ = ["RENDERERS", "OverwriteError", "Renderer", "Report", "export", "is_previous_profile",
+           "parse_collapsed", "to_collapsed", "to_json", "to_speedscope", "write_atomic"]
 
 
 class OverwriteError(Exception):
@@ -112,8 +122,6 @@ def to_speedscope(p: Profile) -> str:
             stack.append(k)
         samples.append(stack)
         weights.append(round(w, 3))
-    from vmscope.profiler.collect import tool_name
-
     unit = "nanoseconds" if p.has_time else "none"
     doc = {
         "$schema": SPEEDSCOPE_SCHEMA,
@@ -154,21 +162,36 @@ def parse_collapsed(text: str) -> list[tuple[list[str], int]]:
     return out
 
 
-__all__ = ["FORMATS", "OverwriteError", "export", "is_previous_profile", "write_atomic"]
+# ---- the renderers ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Report:
+    """What a report shows beyond the profile: the table's view and rows
+    (the file formats write everything)."""
+
+    view: View = View.OPCODE
+    top: int = 20
 
 
-def export(p: Profile, fmt: str, by: str = "opcode", top: int = 20) -> str:
-    if fmt == "json":
-        return to_json(p)
-    if fmt == "speedscope":
-        return to_speedscope(p)
-    if fmt == "collapsed":
-        return to_collapsed(p)
-    if fmt == "table":
-        from vmscope.profiler.render import render
+def _table(p: Profile, report: Report) -> str:
+    from vmscope.profiler.render import render  # the text report's modules load only for it
 
-        return render(p, by, top)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return render(p, report.view, report.top)
+
+
+Renderer = Callable[[Profile, Report], str]
+RENDERERS: dict[Format, Renderer] = {
+    Format.TABLE: _table,
+    Format.JSON: lambda p, report: to_json(p),
+    Format.SPEEDSCOPE: lambda p, report: to_speedscope(p),
+    Format.COLLAPSED: lambda p, report: to_collapsed(p),
+}
+
+
+def export(p: Profile, fmt: Format | str, by: View | str = View.OPCODE, top: int = 20) -> str:
+    """The profile as text in a format: its renderer, from `RENDERERS`."""
+    renderer = RENDERERS[parse_choice(Format, fmt, "format")]
+    return renderer(p, Report(parse_choice(View, by, "view"), top))
 
 
 # ---- files --------------------------------------------------------------------------------

@@ -9,139 +9,53 @@ run, so the fast loop `VM.run` pays nothing for them.
   whose jumps follow from the hits).
 - `timed_loop` also brackets each closure call with two clock reads.
 
-Per-context counters are lists indexed by ip, one per context-tree node; a
-CALL or RETURN switches which list the loop writes, so contexts cost nothing
-on the other instructions."""
+Each has a `_limited` twin that stops after a step budget with the
+LimitError `vmscope run --max-steps` gives (`step_limit`); a run without a
+budget takes the loop without the countdown, so it costs nothing there.
+
+The sampler reads locals of the sample and count loops' frames by name;
+`SAMPLED_LOOPS` says which names each loop must keep (a test holds the
+loops to it)."""
 
 from __future__ import annotations
 
 import dis
-from collections.abc import Callable
+from dataclasses import dataclass
 from types import CodeType, FunctionType
 from typing import Any
 
-from vmscope.profiler.contexts import (
-    BRANCH,
-    CALL,
-    PLAIN,
-    RETURN,
-    ContextTree,
-    derivable_branches,
-    kinds_of,
-)
+from vmscope.clock import Clock
+from vmscope.errors import ErrorKind, GuestError
+from vmscope.profiler.contexts import BRANCH, CALL, RETURN
+from vmscope.profiler.state import LoopState
 from vmscope.vm.machine import VM, Halt
-from vmscope.vm.program import Closure, CompiledCode
+from vmscope.vm.program import Closure
 
-Clock = Callable[[], int]
+__all__ = ["CLIP_NS", "SAMPLED_LOOPS", "LoopState", "SampledLoop", "closures_by_identity",
+           "count_loop", "count_loop_limited", "distinct_closures", "sample_loop",
+           "sample_loop_limited", "step_limit", "timed_loop", "timed_loop_limited"]
+
 CLIP_NS = 1_000_000  # a timed bracket longer than this most likely includes a preemption
 
+# The locals the sampler reads from a loop's frame (their names in the loops below).
+VM_LOCAL = "vm"  # the VM: its guest stack
+IP_LOCAL = "ip"  # the instruction running, or (at a backward jump) the next one
+STEP_LOCAL = "d"  # count loops: what the last instruction returned (`ip - d` just ran)
+CLOSURE_LOCAL = "f"  # sample loops: the closure running or just run
 
-class LoopState:
-    """Everything a counting or timing loop accumulates; survives repeated runs."""
 
-    def __init__(self, code: CompiledCode, tree: ContextTree | None = None,
-                 derive: bool = False) -> None:
-        """`derive` (for count_loop) leaves out what follows without it: the
-        jumps of derivable_branches (from the hits), and the bookkeeping of a
-        function's calls to itself (recursion folds onto the node it runs in,
-        so the context does not change; `self_return[dest]` marks where their
-        returns land). timed_loop keeps all of it."""
-        self.size = len(code.code)
-        self.kinds = kinds_of(code) if code.instrs else [PLAIN] * self.size
-        self.tree = tree if tree is not None else ContextTree(code)
-        self.callee = self.tree.callee
-        self.derived = derivable_branches(code) if derive and code.instrs else frozenset()
-        for ip in self.derived:
-            self.kinds[ip] = PLAIN
-        self.self_return = [False] * (self.size + 1)
-        if derive:
-            for ip, f in enumerate(self.callee):
-                if f >= 0 and f == self.tree.func_of[ip]:
-                    self.kinds[ip] = PLAIN
-                    self.self_return[ip + 1] = True
-        self.stops = [0] * self.size  # runs that ended at ip: halted, failed or interrupted
-        self.node_hits: list[list[int]] = [[0] * self.size]
-        self.node_ns: list[list[int]] = [[0] * self.size]
-        self.taken = [0] * self.size
-        self.clipped = 0  # timed brackets over CLIP_NS (a preemption, most likely)
-        self.clipped_ns = 0
-        # Returns counted per (call site, the callee's return): ret_counts[
-        # site_base[call ip] + ret_index[return ip]]; count_loop reads the base by
-        # the return's destination (dest_base[call ip + 1]), two list reads in all.
-        rets_of: dict[int, list[int]] = {}
-        for ip in sorted(self.tree.returns):
-            rets_of.setdefault(self.tree.func_of[ip], []).append(ip)
-        self.ret_index = [-1] * self.size
-        for ips in rets_of.values():
-            for j, ip in enumerate(ips):
-                self.ret_index[ip] = j
-        self.site_base = [-1] * self.size
-        self._sites: list[tuple[int, list[int]]] = []  # (call ip, the callee's returns)
-        total = 0
-        for ip, f in enumerate(self.callee):
-            if f >= 0:
-                self.site_base[ip] = total
-                self._sites.append((ip, rets_of.get(f, [])))
-                total += len(rets_of.get(f, []))
-        self.ret_counts = [0] * total
-        self.dest_base = [-1, *self.site_base]  # by a return's destination, call ip + 1
-        nfuncs = max(len(code.functions), 1)
-        self.active = [-1] * nfuncs
-        self.active[self.tree.main] = 0
-        # the callers' nodes; a call that made a function active also pushes
-        # ~function above its caller's node (ints only: no tuple per call)
-        self.stack: list[int] = []
+def step_limit(vm: VM, budget: int) -> GuestError:
+    """The error for a run that used up `budget` steps with `vm.ip` the
+    next instruction: the LimitError of `VM.run_counted` (the same message,
+    place and stack), so `vmscope profile --max-steps` fails as `run` does."""
+    ip = vm.ip
+    stmt = vm.prog.instrs[ip].stmt
+    err = GuestError(ErrorKind.LIMIT, f"step limit of {budget} exceeded", stmt)
+    err.stack = vm.stack_at(ip, stmt)
+    return err
 
-    def reset_stack(self) -> None:
-        """A new run starts in <main>."""
-        self.stack.clear()
-        for i in range(len(self.active)):
-            self.active[i] = -1
-        self.active[self.tree.main] = 0
 
-    def enter(self, cur: int, ip: int) -> int:
-        """Bookkeeping of a CALL at `ip` from context `cur`: the callee's node.
-        (count_loop inlines the common case, a call to an active function.)"""
-        f = self.callee[ip]
-        node = self.active[f]
-        if node >= 0:  # recursion folds onto the active node
-            self.stack.append(cur)
-            return node
-        node = self.tree.child(cur, ip)
-        self.active[f] = node
-        self.stack.append(cur)
-        self.stack.append(~f)
-        while len(self.node_hits) <= node:
-            self.node_hits.append([0] * self.size)
-            self.node_ns.append([0] * self.size)
-        return node
-
-    def leave(self, ip: int, dest: int) -> int:
-        """Bookkeeping of a RETURN from `ip` to `dest`: the caller's node."""
-        self.ret_counts[self.site_base[dest - 1] + self.ret_index[ip]] += 1
-        top = self.stack.pop()
-        if top < 0:  # the function goes inactive
-            self.active[~top] = -1
-            top = self.stack.pop()
-        return top
-
-    def taken_counts(self, hits: list[int]) -> list[int]:
-        """Per ip, the times a branch jumped, given the hits summed over
-        contexts: counted, or for a derived branch, its hits less those of
-        its successor (which only its falling through reaches) less the runs
-        that stopped at it."""
-        out = list(self.taken)
-        for ip in self.derived:
-            out[ip] = hits[ip] - hits[ip + 1] - self.stops[ip]
-        return out
-
-    def returns(self) -> list[tuple[int, int, int]]:
-        """(return ip, destination, count), in order."""
-        counts = self.ret_counts
-        return sorted((r, site + 1, counts[self.site_base[site] + j])
-                      for site, rets in self._sites for j, r in enumerate(rets)
-                      if counts[self.site_base[site] + j])
-
+# ---- the sample loop ---------------------------------------------------------------------------
 
 def sample_loop(vm: VM) -> None:
     """The fast loop with the closure in a local: `f` names the instruction
@@ -165,6 +79,24 @@ def sample_loop(vm: VM) -> None:
         raise vm.fault(exc) from None
 
 
+def sample_loop_limited(vm: VM, budget: int) -> None:
+    """sample_loop for at most `budget` instructions (as `VM.run_for`)."""
+    code = vm.code
+    ip = vm.ip
+    try:
+        for _ in range(budget):
+            f = code[ip]
+            ip += f(vm)
+    except Halt:
+        vm.ip = ip
+        return
+    except BaseException as exc:
+        vm.ip = ip
+        raise vm.fault(exc) from None
+    vm.ip = ip
+    raise step_limit(vm, budget)
+
+
 def closures_by_identity(code: list[Closure]) -> dict[Closure, int]:
     """Each closure's ip, for a list whose closures are distinct objects."""
     return {f: ip for ip, f in enumerate(code)}
@@ -183,6 +115,8 @@ def distinct_closures(code: list[Closure]) -> list[Closure]:
         out.append(f)
     return out
 
+
+# ---- the count loop ----------------------------------------------------------------------------
 
 def count_loop(vm: VM, st: LoopState) -> None:
     """Hits per (context, ip), counted on arrival, so that wherever a sampler
@@ -236,6 +170,67 @@ def count_loop(vm: VM, st: LoopState) -> None:
             raise vm.fault(exc) from None
 
 
+def count_loop_limited(vm: VM, st: LoopState, budget: int) -> None:
+    """count_loop for at most `budget` instructions. When the budget runs
+    out, the next instruction has not run and is not counted; if the last
+    one fell through to it, that one is where the run stopped as far as the
+    derived branch counts go (LoopState.taken_counts)."""
+    code = vm.code
+    ip = vm.ip
+    d = 0
+    left = budget
+    kinds = st.kinds
+    taken = st.taken
+    callee, active, stack, self_return = st.callee, st.active, st.stack, st.self_return
+    node_hits, ret_counts, dest_base, ret_index = (st.node_hits, st.ret_counts, st.dest_base,
+                                                   st.ret_index)
+    cur = 0
+    hits = node_hits[cur]
+    try:
+        if left:
+            hits[ip] += 1  # inside `try`: see count_loop
+            while True:  # not `while left`: the sampler knows this loop by its JUMP_BACKWARD
+                k = kinds[ip]
+                d = code[ip](vm)
+                if k:
+                    if k == RETURN:
+                        ret_counts[dest_base[ip + d] + ret_index[ip]] += 1
+                        if not self_return[ip + d]:
+                            cur = stack.pop()
+                            if cur < 0:
+                                active[~cur] = -1
+                                cur = stack.pop()
+                            hits = node_hits[cur]
+                    elif k == BRANCH:
+                        if d != 1:
+                            taken[ip] += 1
+                    else:
+                        node = active[callee[ip]]
+                        if node >= 0:
+                            stack.append(cur)
+                            cur = node
+                        else:
+                            cur = st.enter(cur, ip)
+                        hits = node_hits[cur]
+                ip += d
+                left -= 1
+                if not left:
+                    break
+                hits[ip] += 1
+    except BaseException as exc:
+        vm.ip = ip
+        st.stops[ip] += 1
+        if not isinstance(exc, Halt):
+            raise vm.fault(exc) from None
+        return
+    vm.ip = ip
+    if d == 1:
+        st.stops[ip - 1] += 1
+    raise step_limit(vm, budget)
+
+
+# ---- the timed loop ----------------------------------------------------------------------------
+
 def timed_loop(vm: VM, st: LoopState, clock: Clock, clip: int = CLIP_NS) -> None:
     """Each closure call between two clock reads; the bookkeeping outside them.
     A bracket over `clip` ns is cut to `clip`, the excess counted apart: on a
@@ -280,14 +275,79 @@ def timed_loop(vm: VM, st: LoopState, clock: Clock, clip: int = CLIP_NS) -> None
         raise vm.fault(exc) from None
 
 
-LOOP_CODES: frozenset[Any] = frozenset({sample_loop.__code__, count_loop.__code__})
+def timed_loop_limited(vm: VM, st: LoopState, clock: Clock, budget: int,
+                       clip: int = CLIP_NS) -> None:
+    """timed_loop for at most `budget` instructions."""
+    code = vm.code
+    ip = vm.ip
+    kinds = st.kinds
+    taken = st.taken
+    cur = 0
+    hits = st.node_hits[cur]
+    ns = st.node_ns[cur]
+    try:
+        for _ in range(budget):
+            hits[ip] += 1
+            f = code[ip]
+            t0 = clock()
+            d = f(vm)
+            dt = clock() - t0
+            if dt > clip:
+                st.clipped += 1
+                st.clipped_ns += dt - clip
+                dt = clip
+            ns[ip] += dt
+            k = kinds[ip]
+            if k:
+                if k == BRANCH:
+                    if d != 1:
+                        taken[ip] += 1
+                elif k == CALL:
+                    cur = st.enter(cur, ip)
+                    hits = st.node_hits[cur]
+                    ns = st.node_ns[cur]
+                else:
+                    cur = st.leave(ip, ip + d)
+                    hits = st.node_hits[cur]
+                    ns = st.node_ns[cur]
+            ip += d
+    except Halt:
+        vm.ip = ip
+        return
+    except BaseException as exc:
+        vm.ip = ip
+        raise vm.fault(exc) from None
+    vm.ip = ip
+    raise step_limit(vm, budget)
 
+
+# ---- what the sampler reads --------------------------------------------------------------------
 
 def backward_jumps(loop: CodeType) -> frozenset[int]:
     """The offsets of a loop function's backward jumps (where its frame is
     between two instructions when a signal handler runs)."""
     return frozenset(ins.offset for ins in dis.get_instructions(loop)
-                     if ins.opname.startswith("JUMP_BACKWARD"))
+                     if "JUMP_BACKWARD" in ins.opname)  # 3.11 has POP_JUMP_BACKWARD_IF_*
 
 
-COUNT_LOOP_JUMPS = backward_jumps(count_loop.__code__)
+@dataclass(frozen=True)
+class SampledLoop:
+    """How the sampler reads one observing loop's frame: a counting loop by
+    `ip` and `d` (`ip - d` just ran when the frame is at one of its backward
+    `jumps`), a sample loop by its closure `f`. `reads` are the local names
+    the sampler takes from the frame."""
+
+    counting: bool
+    reads: tuple[str, ...]
+    jumps: frozenset[int]
+
+
+def _sampled(loop: Any, counting: bool) -> tuple[CodeType, SampledLoop]:
+    reads = (VM_LOCAL, IP_LOCAL, STEP_LOCAL if counting else CLOSURE_LOCAL)
+    return loop.__code__, SampledLoop(counting, reads, backward_jumps(loop.__code__))
+
+
+SAMPLED_LOOPS: dict[CodeType, SampledLoop] = dict([
+    _sampled(sample_loop, counting=False), _sampled(sample_loop_limited, counting=False),
+    _sampled(count_loop, counting=True), _sampled(count_loop_limited, counting=True),
+])

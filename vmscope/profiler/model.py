@@ -13,23 +13,46 @@ inclusive time never counts a function twice. Every time is in nanoseconds;
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from vmscope.profiler import FORMATS, MODES, VIEWS
+from vmscope.profiler.options import Mode, parse_choice
+from vmscope.profiler.reader import (
+    ProfileFormatError,
+    as_bool,
+    as_float,
+    as_int,
+    as_line_texts,
+    as_list,
+    as_text,
+    check_tables,
+    fields_of,
+    opt_float,
+    opt_int,
+    opt_text,
+)
 from vmscope.vm.program import CompiledCode
 
-__all__ = ["CELL_FIELDS", "FORMATS", "MODES", "SCHEMA", "SCHEMA_VERSION", "VIEWS", "Calibration",
-           "Cell", "Context", "Edge", "FuncMeta", "InstrMeta", "Profile", "ProfileFormatError",
-           "is_profile_dict", "source_lines_for", "static_tables"]
+__all__ = ["CELL_FIELDS", "SCHEMA", "SCHEMA_VERSION", "Calibration", "Cell", "Context", "Edge",
+           "FuncMeta", "InstrMeta", "Profile", "ProfileFormatError", "is_profile_dict", "now_iso",
+           "source_lines_for", "static_tables", "tool_name"]
 
 SCHEMA = "vmscope.profile"
 SCHEMA_VERSION = 1
 CELL_FIELDS = ("ctx", "ip", "hits", "ns", "dispatch_ns", "samples", "dispatch_samples")
 
 
-class ProfileFormatError(ValueError):
-    """A JSON document that is not a profile this version can read."""
+def now_iso() -> str:
+    """UTC, to the second (time.strftime: datetime would add to start-up)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+
+
+def tool_name() -> str:
+    """What wrote a profile: `vmscope X.Y.Z`."""
+    from vmscope import __version__
+
+    return f"vmscope {__version__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +127,7 @@ class Calibration:
 @dataclass(frozen=True)
 class Profile:
     program: str
-    mode: str
+    mode: Mode  # given as a string, it is taken as its Mode
     instrs: tuple[InstrMeta, ...]
     functions: tuple[FuncMeta, ...]
     contexts: tuple[Context, ...]
@@ -134,6 +157,10 @@ class Profile:
     tool: str = ""
     level: int | None = None  # the -O level profiled (None: not recorded)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.mode, Mode):
+            object.__setattr__(self, "mode", parse_choice(Mode, self.mode, "mode"))
+
     @property
     def steps(self) -> int | None:
         """Instructions executed, where they were counted."""
@@ -160,7 +187,7 @@ class Profile:
             "schema": SCHEMA,
             "version": SCHEMA_VERSION,
             "program": self.program,
-            "mode": self.mode,
+            "mode": self.mode.value,
             "level": self.level,
             "created": self.created,
             "tool": self.tool,
@@ -198,48 +225,52 @@ class Profile:
 
     @classmethod
     def from_dict(cls, d: Any) -> Profile:
+        """The Profile of a parsed JSON document; a ProfileFormatError that
+        names what is wrong (a missing field, a bad value, a row that
+        points outside its tables)."""
         if not is_profile_dict(d):
             raise ProfileFormatError("not a vmscope profile (no \"schema\": \"vmscope.profile\")")
         if d.get("version") != SCHEMA_VERSION:
             raise ProfileFormatError(f"profile schema version {d.get('version')!r} is not "
                                      f"supported (this vmscope reads version {SCHEMA_VERSION})")
-        try:
-            if list(d["cell_fields"]) != list(CELL_FIELDS):
-                raise ProfileFormatError("unknown cell layout")
-            has, smp = d["has"], d["sampling"]
-            cal_names = {f.name for f in fields(Calibration)}
-            return cls(
-                program=str(d["program"]), mode=str(d["mode"]),
-                instrs=tuple(InstrMeta(str(op), str(fam), int(line), int(col), int(fn),
-                                       str(arg), None if tgt is None else int(tgt))
-                             for op, fam, line, col, fn, arg, tgt in d["instrs"]),
-                functions=tuple(FuncMeta(str(n), int(a), int(b), int(ln))
-                                for n, a, b, ln in d["functions"]),
-                contexts=tuple(Context(int(p), int(c), int(f)) for p, c, f in d["contexts"]),
-                cells=tuple(Cell(int(c), int(ip), int(h), float(ns), float(dns), int(s), int(ds))
-                            for c, ip, h, ns, dns, s, ds in d["cells"]),
-                edges=tuple(Edge(int(a), int(b), int(n)) for a, b, n in d["edges"]),
-                calibration=Calibration(**{k: float(v) for k, v in d["calibration"].items()
-                                           if k in cal_names}),
-                wall_ns=int(d["wall_ns"]), runs=int(d["runs"]),
-                has_hits=bool(has["hits"]), has_time=bool(has["time"]),
-                has_samples=bool(has["samples"]), has_contexts=bool(has["contexts"]),
-                samples=int(smp["samples"]), lost_samples=int(smp["lost"]),
-                merged_ticks=int(smp.get("merged", 0)),
-                sample_rate_hz=float(smp["rate_hz"]), sample_ns=float(smp["sample_ns"]),
-                loop_samples=int(smp["loop_samples"]), loop_ns=float(d["loop_ns"]),
-                reference_ns=int(d.get("reference_ns", 0)),
-                overhead=None if d["overhead"] is None else float(d["overhead"]),
-                error=d["error"], notes=tuple(str(n) for n in d["notes"]),
-                deopts=tuple((int(ip), int(k)) for ip, k in d.get("deopts", [])),
-                source_lines={int(k): str(v) for k, v in d["source_lines"].items()},
-                created=str(d.get("created", "")), tool=str(d.get("tool", "")),
-                level=None if d.get("level") is None else int(d["level"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, ProfileFormatError):
-                raise
-            raise ProfileFormatError(f"malformed profile: {exc!r}") from None
+        doc = fields_of(d)
+        if doc.get("cell_fields", as_list) != list(CELL_FIELDS):
+            raise ProfileFormatError(f"field cell_fields: expected {list(CELL_FIELDS)}")
+        has, smp, cal = doc.sub("has"), doc.sub("sampling"), doc.sub("calibration")
+        prof = cls(
+            program=doc.get("program", as_text),
+            mode=doc.get("mode", lambda v: parse_choice(Mode, as_text(v), "mode")),
+            instrs=doc.rows("instrs", lambda op, fam, line, col, fn, arg, tgt: InstrMeta(
+                as_text(op), as_text(fam), as_int(line), as_int(col), as_int(fn), as_text(arg),
+                opt_int(tgt))),
+            functions=doc.rows("functions", lambda n, a, b, ln: FuncMeta(
+                as_text(n), as_int(a), as_int(b), as_int(ln))),
+            contexts=doc.rows("contexts", lambda p, c, f: Context(as_int(p), as_int(c),
+                                                                  as_int(f))),
+            cells=doc.rows("cells", lambda c, ip, h, ns, dns, k, dk: Cell(
+                as_int(c), as_int(ip), as_int(h), as_float(ns), as_float(dns), as_int(k),
+                as_int(dk))),
+            edges=doc.rows("edges", lambda a, b, n: Edge(as_int(a), as_int(b), as_int(n))),
+            calibration=Calibration(**{f.name: cal.get(f.name, as_float, 0.0)
+                                       for f in fields(Calibration)}),
+            wall_ns=doc.get("wall_ns", as_int), runs=doc.get("runs", as_int),
+            has_hits=has.get("hits", as_bool), has_time=has.get("time", as_bool),
+            has_samples=has.get("samples", as_bool), has_contexts=has.get("contexts", as_bool),
+            samples=smp.get("samples", as_int), lost_samples=smp.get("lost", as_int),
+            merged_ticks=smp.get("merged", as_int, 0),
+            sample_rate_hz=smp.get("rate_hz", as_float),
+            sample_ns=smp.get("sample_ns", as_float),
+            loop_samples=smp.get("loop_samples", as_int), loop_ns=doc.get("loop_ns", as_float),
+            reference_ns=doc.get("reference_ns", as_int, 0),
+            overhead=doc.get("overhead", opt_float), error=doc.get("error", opt_text),
+            notes=tuple(doc.get("notes", lambda v: [as_text(n) for n in as_list(v)])),
+            deopts=doc.rows("deopts", lambda ip, k: (as_int(ip), as_int(k)), required=False),
+            source_lines=doc.get("source_lines", as_line_texts),
+            created=doc.get("created", as_text, ""), tool=doc.get("tool", as_text, ""),
+            level=doc.get("level", opt_int, None),
+        )
+        check_tables(prof)
+        return prof
 
     @classmethod
     def from_json(cls, text: str) -> Profile:

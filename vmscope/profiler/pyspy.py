@@ -22,13 +22,22 @@ from typing import TYPE_CHECKING, Any
 
 from vmscope.errors import ErrorKind, GuestError
 from vmscope.profiler.calibrate import calibrate
-from vmscope.profiler.collect import Options, now_iso, tool_name
-from vmscope.profiler.model import Calibration, Cell, Profile, source_lines_for, static_tables
+from vmscope.profiler.model import (
+    Calibration,
+    Cell,
+    Profile,
+    now_iso,
+    source_lines_for,
+    static_tables,
+    tool_name,
+)
+from vmscope.profiler.options import Mode, Options, Profiled
 
 if TYPE_CHECKING:
-    from vmscope.api import Program, RunResult
+    from vmscope.api import RunResult
 
 _INSTR = re.compile(r"^i(\d+)_")
+LOOP_FUNCTIONS = frozenset({"run", "run_for"})  # VM.run, and VM.run_for under a step budget
 _FRAME = re.compile(r"^(?P<name>.*) \((?P<file>.*):(?P<line>\d+)\)$")
 PERMISSION_HINTS = ("permission", "ptrace", "operation not permitted", "eperm")
 REMEDY_PTRACE = ("py-spy cannot attach to the child process (ptrace is not permitted): "
@@ -78,7 +87,7 @@ def parse_raw(text: str) -> tuple[dict[int, int], int, int]:
             hit = _INSTR.match(short)
             if hit:
                 ip = int(hit.group(1))
-            elif short == "run" and file.replace("\\", "/").endswith("vm/machine.py"):
+            elif short in LOOP_FUNCTIONS and file.replace("\\", "/").endswith("vm/machine.py"):
                 in_loop = True
         if ip is not None:
             per_ip[ip] = per_ip.get(ip, 0) + count
@@ -92,7 +101,7 @@ def parse_raw(text: str) -> tuple[dict[int, int], int, int]:
 class PySpyCollector:
     """Same interface as collect.Collector, out of process."""
 
-    def __init__(self, program: Program, options: Options) -> None:
+    def __init__(self, program: Profiled, options: Options) -> None:
         self.program = program
         self.options = options
         self.samples: dict[int, int] = {}
@@ -101,13 +110,32 @@ class PySpyCollector:
         self.runs = 0
         self.error: str | None = None
         self.calibration: Calibration | None = options.calibration
+        self._proc: subprocess.Popen[str] | None = None
+        self._cancelled = False
+
+    def calibrate(self) -> Calibration:
+        """The fast loop's dispatch cost (the only constant this mode uses)."""
+        if self.calibration is None:
+            self.calibration = calibrate(Mode.PYSPY, self.options.clock)
+        return self.calibration
+
+    def steps_so_far(self) -> int:
+        return 0  # the child counts nothing
+
+    def cancel(self) -> None:
+        """Stop the child (any thread); what py-spy recorded so far is kept."""
+        self._cancelled = True
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
 
     def run(self, out: Callable[[str], Any] | None = None, repeat: int = 1) -> RunResult:
         from vmscope.api import RunResult
 
         pyspy = find_pyspy()
-        if self.calibration is None:
-            self.calibration = calibrate("pyspy", self.options.clock)
+        self.calibrate()
+        if self._cancelled:
+            return self._interrupted()
         limits = self.options.limits
         with tempfile.TemporaryDirectory(prefix="vmscope-pyspy-") as tmp:
             d = Path(tmp)
@@ -123,23 +151,33 @@ class PySpyCollector:
                     "--level", str(self.program.level),
                     "--max-depth", str(limits.max_depth), "--max-length",
                     str(limits.max_length), "--max-int-bits", str(limits.max_int_bits)]
+            if limits.max_steps is not None:
+                cmd += ["--max-steps", str(limits.max_steps)]
             try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
-                                      stdin=subprocess.DEVNULL)
+                self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE, text=True,
+                                              stdin=subprocess.DEVNULL)
             except OSError as exc:
                 raise PySpyUnavailable(f"cannot start py-spy ({exc.strerror or exc}): "
                                        + REMEDY_MISSING) from None
+            try:
+                stdout, stderr = self._proc.communicate()
+                returncode = self._proc.returncode
+            finally:
+                self._proc = None
+            if self._cancelled:
+                return self._interrupted()
             raw = d / "raw.txt"
             meta_path = d / "meta.json"
-            said = (proc.stdout + proc.stderr).lower()
-            if proc.returncode != 0 or not raw.exists():
+            said = (stdout + stderr).lower()
+            if returncode != 0 or not raw.exists():
                 if any(h in said for h in PERMISSION_HINTS):
                     raise PySpyUnavailable(REMEDY_PTRACE)
-                last = (proc.stderr.strip() or proc.stdout.strip() or "no output")
-                raise PySpyUnavailable(f"py-spy failed (exit {proc.returncode}): "
+                last = (stderr.strip() or stdout.strip() or "no output")
+                raise PySpyUnavailable(f"py-spy failed (exit {returncode}): "
                                        f"{last.splitlines()[-1]}")
             if not meta_path.exists():
-                tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]
+                tail = stderr.strip().splitlines()[-1:] or ["no output"]
                 raise PySpyUnavailable(f"the profiled child process failed: {tail[0]}")
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             output = (d / "out.txt").read_text(encoding="utf-8") \
@@ -159,6 +197,12 @@ class PySpyCollector:
             out(output)
         return RunResult(output if out is None else "", error, 0, 0, int(meta["wall_ns"]) / 1e9)
 
+    def _interrupted(self) -> RunResult:
+        from vmscope.api import RunResult
+
+        self.error = "interrupted"
+        return RunResult("", None, 0, 0, 0.0)
+
     @property
     def profile(self) -> Profile:
         instrs, funcs = static_tables(self.program.code)
@@ -170,7 +214,7 @@ class PySpyCollector:
                  "self time only",
                  "dispatch row: samples in VM.run outside any instruction's closure")
         return Profile(
-            program=self.program.source.name, mode="pyspy", instrs=instrs, functions=funcs,
+            program=self.program.source.name, mode=Mode.PYSPY, instrs=instrs, functions=funcs,
             contexts=(), cells=cells, calibration=self.calibration or Calibration(),
             wall_ns=self.wall_ns, runs=self.runs, has_time=True, has_samples=True,
             samples=n - self.loop, lost_samples=self.lost,

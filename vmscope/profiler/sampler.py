@@ -29,13 +29,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
 
+from vmscope.clock import Clock
 from vmscope.profiler.contexts import ContextTree
 from vmscope.profiler.loops import (
-    COUNT_LOOP_JUMPS,
-    LOOP_CODES,
-    Clock,
+    CLOSURE_LOCAL,
+    IP_LOCAL,
+    SAMPLED_LOOPS,
+    STEP_LOCAL,
+    VM_LOCAL,
     closures_by_identity,
-    count_loop,
 )
 from vmscope.vm.program import Closure
 
@@ -100,14 +102,13 @@ class Sampler:
         run), since a sample runs with cold caches and costs several µs."""
         clock = self.clock
         log = self._log
-        loop_codes = LOOP_CODES
+        loops = SAMPLED_LOOPS  # how to read each observing loop's frame
+        vm_name, ip_name, step_name, closure_name = VM_LOCAL, IP_LOCAL, STEP_LOCAL, CLOSURE_LOCAL
         both_ends = 2 * MAX_WALK
         call_ip = _CALL_IP
         me = self
         last_loop = self._last_loop
-        count_code = count_loop.__code__
         ip_of = self._ip_of
-        count_jumps = COUNT_LOOP_JUMPS
         busy = [False]
         cpu_now = self._cpu
         last = self._last
@@ -130,28 +131,28 @@ class Sampler:
                     if frame is None or loop is None or frame.f_back is not loop:
                         loop = frame
                         inner = None
-                        while loop is not None and loop.f_code not in loop_codes:
+                        while loop is not None and loop.f_code not in loops:
                             inner = loop
                             loop = loop.f_back
                         last_loop[0] = loop
                 local = loop.f_locals if loop is not None else None
-                vm = local.get("vm") if local is not None else None
+                vm = local.get(vm_name) if local is not None else None
                 ip = after = None
                 if loop is None or local is None:
                     pass
-                elif loop.f_code is count_code:  # `ip` was counted and has not moved on
-                    ip = local.get("ip")
-                    d = local.get("d")
+                elif (how := loops[loop.f_code]).counting:  # `ip` counted, not moved on
+                    ip = local.get(ip_name)
+                    d = local.get(step_name)
                     if inner is None and ip is not None and d is not None:
-                        if loop.f_lasti in count_jumps:  # between instructions: ip - d ran
+                        if loop.f_lasti in how.jumps:  # between instructions: ip - d ran
                             ip, after = ip - d, ip
                         else:  # in its bookkeeping
                             after = ip + d
                 else:  # the sample loop: `f` is the closure running or just run
-                    f = local.get("f")
+                    f = local.get(closure_name)
                     ip = ip_of.get(f) if f is not None else None
                     if inner is None:
-                        after = local.get("ip")
+                        after = local.get(ip_name)
                 if ip is None or vm is None:  # outside the loop, or at its start
                     log.append((None, LOST, None, None, t0, cpu))
                 else:

@@ -48,12 +48,12 @@ def profile_rows(rx: RowExpr, rows: Sequence[Sequence[Value]], level: int, mode:
                  ) -> tuple[str, Any]:
     """Evaluate every row under the profiler: (the report as text, the guest
     error or None). Results go to `results`, `print` output to `write`."""
-    from vmscope.profiler.collect import Options, ProfileSession
+    from vmscope.profiler.collect import ProfileSession
     from vmscope.profiler.export import export
+    from vmscope.profiler.options import Format, Options, View
 
     program = RowProgram(rx, rows, level, results)
     # timed mode's reference run would make a second VM before the profiled one
-    session = ProfileSession(program, Options(mode=mode, limits=limits,  # type: ignore[arg-type]
-                                              reference=False))
+    session = ProfileSession(program, Options(mode=mode, limits=limits, reference=False))
     result = session.run(write)
-    return export(session.profile, "table", "instruction", 40), result.error
+    return export(session.profile, Format.TABLE, View.INSTRUCTION, 40), result.error

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from vmscope.tui.profile_view import ProfileHeat
 
 BAR = 5
-HITS = 6
+HITS = 7  # a count in vmscope.units' style: up to `999,999`, then `1.00M`
 TIME = 7
 
 

@@ -11,25 +11,15 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from vmscope.profiler.aggregate import (
-    Row,
-    by_function,
-    by_instruction,
-    by_line,
-    by_loop,
-    by_opcode,
-    dispatch_row,
-    sequences,
-)
+from vmscope.profiler import aggregate as agg
+from vmscope.profiler.aggregate import Row
 from vmscope.profiler.model import Profile
+from vmscope.profiler.options import View
 from vmscope.tui import style as st
+from vmscope.units import fmt_count, fmt_ns
 
 BAR = 10
 DETAIL = 44
-
-
-def ns_text(ns: float) -> str:
-    return st.format_ns(round(ns)) or "0"
 
 
 @dataclass(frozen=True)
@@ -112,12 +102,14 @@ class ViewTable(DataTable[Any]):
         self.sort_by(event.column_index)
 
 
-VIEWS = (("opcode", "Opcodes"), ("instruction", "Instructions"), ("line", "Lines"),
-         ("loop", "Loops"), ("function", "Functions"), ("sequence", "Sequences"))
+# The tabs, in order, with their titles.
+VIEWS: dict[View, str] = {View.OPCODE: "Opcodes", View.INSTRUCTION: "Instructions",
+                          View.LINE: "Lines", View.LOOP: "Loops", View.FUNCTION: "Functions",
+                          View.SEQUENCE: "Sequences"}
 # the key column's title, and the detail column's
-_TITLES = {"opcode": ("opcode", "variants"), "instruction": ("ip", "where  op"),
-           "line": ("line", "source"), "loop": ("line", "loop"),
-           "function": ("function", "defined"), "sequence": ("sequence", "")}
+_TITLES = {View.OPCODE: ("opcode", "variants"), View.INSTRUCTION: ("ip", "where  op"),
+           View.LINE: ("line", "source"), View.LOOP: ("line", "loop"),
+           View.FUNCTION: ("function", "defined"), View.SEQUENCE: ("sequence", "")}
 
 
 def _key_number(text: str) -> tuple[int, float, str]:
@@ -127,28 +119,26 @@ def _key_number(text: str) -> tuple[int, float, str]:
         return (1, 0.0, text)
 
 
-def _rows(profile: Profile, view: str) -> list[Row]:
-    if view == "loop":
-        return by_loop(profile)
-    if view == "sequence":
-        return sequences(profile, 2) + sequences(profile, 3)
-    rows = {"opcode": by_opcode, "instruction": by_instruction, "line": by_line,
-            "function": by_function}[view](profile)
-    return [*rows, dispatch_row(profile)]
+def _rows(profile: Profile, view: View) -> list[Row]:
+    """A view's rows, with the dispatch row where the view's rows and it add
+    up to the attributed total."""
+    rows = agg.view(profile, view)
+    return [*rows, agg.dispatch_row(profile)] if view in agg.PARTITIONS else rows
 
 
 def _right(text: str) -> Text:
     return Text(text, justify="right")
 
 
-def table_spec(profile: Profile, view: str) -> tuple[list[Column], list[Row], int]:
+def table_spec(profile: Profile, by: View | str) -> tuple[list[Column], list[Row], int]:
     """The columns and rows of one view, and the column to sort by first."""
+    view = View(by)
     timed = profile.has_time
     total = profile.total_ns if timed else float(profile.steps or 0)
     rows = _rows(profile, view)
 
     def weight(r: Row) -> float:
-        if view == "loop":
+        if view is View.LOOP:
             return (r.incl_ns or 0.0) if timed else float(r.hits)
         return r.ns if timed else float(r.hits)
 
@@ -178,32 +168,41 @@ def table_spec(profile: Profile, view: str) -> tuple[list[Column], list[Row], in
 
     key_title, detail_title = _TITLES[view]
     cols = [Column(key_title, lambda r: (r.dispatch, _key_number(r.key)), key_cell, False)]
-    if view == "sequence":
+    if view is View.SEQUENCE:
         cols.append(Column("", lambda r: r.exact,
                            lambda r: Text("" if r.exact else "estimated", "dim"), False))
     else:
         cols.append(Column(detail_title, lambda r: r.detail, detail_cell, False))
-    if view in ("loop", "function"):
-        cols.append(Column("iters" if view == "loop" else "calls", lambda r: r.count or 0,
-                           lambda r: _right("" if r.dispatch else st.format_count(r.count or 0))))
-    cols.append(Column("execs" if view == "sequence" else "hits", lambda r: r.hits,
-                       lambda r: _right(st.format_count(r.hits))))
+    counted = _COUNTED.get(view)
+    if counted is not None:
+        cols.append(Column(counted, lambda r: r.count or 0,
+                           lambda r: _right("" if r.dispatch else fmt_count(r.count or 0))))
+    cols.append(Column("execs" if view is View.SEQUENCE else "hits", lambda r: r.hits,
+                       lambda r: _right(fmt_count(r.hits))))
     if timed:
-        if view != "loop":
-            cols.append(Column("time", lambda r: r.ns, lambda r: _right(ns_text(r.ns))))
-        if view in ("loop", "function"):
-            cols.append(Column("time incl", lambda r: r.incl_ns or 0.0,
-                               lambda r: _right("" if r.incl_ns is None else ns_text(r.incl_ns))))
-        if view == "sequence":
-            cols.append(Column("saved if fused", lambda r: r.saved_ns or 0.0,
-                               lambda r: _right(ns_text(r.saved_ns or 0.0))))
-        elif view != "loop":
-            cols.append(Column("ns/hit", lambda r: r.ns / r.hits if r.hits else 0.0,
-                               lambda r: _right(f"{r.ns / r.hits:.1f}" if r.hits else "")))
-        if profile.mode in ("sample", "pyspy") and view != "sequence":
+        cols.extend(_TIME_COLUMNS[view])
+        if profile.mode.sampled and view is not View.SEQUENCE:
             cols.append(Column("±95%", lambda r: r.err_ns or 0.0,
-                               lambda r: _right(ns_text(r.err_ns) if r.err_ns else "")))
+                               lambda r: _right(fmt_ns(r.err_ns) if r.err_ns else "")))
     share_col = len(cols)
     cols.append(Column("time%" if timed else "hits%", share, share_cell))
     cols.append(Column("heat", share, bar_cell, same_as=share_col))
     return cols, rows, share_col
+
+
+# The count column of the views that have one.
+_COUNTED = {View.LOOP: "iters", View.FUNCTION: "calls"}
+
+_TIME = Column("time", lambda r: r.ns, lambda r: _right(fmt_ns(r.ns)))
+_PER_HIT = Column("per hit", lambda r: r.ns / r.hits if r.hits else 0.0,
+                  lambda r: _right(fmt_ns(r.ns / r.hits) if r.hits else ""))
+_INCLUSIVE = Column("time incl", lambda r: r.incl_ns or 0.0,
+                    lambda r: _right("" if r.incl_ns is None else fmt_ns(r.incl_ns)))
+_SAVED = Column("saved if fused", lambda r: r.saved_ns or 0.0,
+                lambda r: _right(fmt_ns(r.saved_ns or 0.0)))
+# The time columns of each view (where the profile has times).
+_TIME_COLUMNS: dict[View, list[Column]] = {
+    View.OPCODE: [_TIME, _PER_HIT], View.INSTRUCTION: [_TIME, _PER_HIT],
+    View.LINE: [_TIME, _PER_HIT], View.FUNCTION: [_TIME, _INCLUSIVE, _PER_HIT],
+    View.LOOP: [_INCLUSIVE], View.SEQUENCE: [_TIME, _SAVED],
+}

@@ -5,17 +5,14 @@ that states the mode, counts, wall time, samples and overhead, and a
 sparkline of throughput (instructions per second) while the profile runs and
 after. Escape or `P` returns to the debugger.
 
-`ProfileRun` is one profiling run as the app sees it (the collector the
-worker drives, the throughput polled from the UI thread, the Profile when
-done); `ProfileHeat` is what the Instructions and Source panes show of the
-last profile."""
+The run itself is the profiler's (vmscope.profiler.live.LiveProfile: the
+worker drives it, the UI thread polls its progress and may cancel it);
+`ProfileHeat` is what the Instructions and Source panes show of the last
+profile."""
 
 from __future__ import annotations
 
-import itertools
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -26,14 +23,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
 
 from vmscope.profiler.aggregate import DISPATCH, per_ip
-from vmscope.profiler.calibrate import calibrate
-from vmscope.profiler.collect import Collector
-from vmscope.profiler.loops import Clock
+from vmscope.profiler.live import LiveProfile
 from vmscope.profiler.model import Profile
-from vmscope.tui.profile_tables import VIEWS, ViewTable, ns_text, table_spec
+from vmscope.profiler.options import Mode, View
+from vmscope.tui.profile_tables import VIEWS, ViewTable, table_spec
+from vmscope.units import fmt_count, fmt_ns, fmt_rate
 
 POLL_SECONDS = 0.05
-CLOCK_EVERY = 20_000  # how often the UI thread reads the running profile's step count
+FIRST_VIEW = next(iter(VIEWS))
 
 
 # ---- the model the app keeps ----------------------------------------------------------------
@@ -44,7 +41,7 @@ class ProfileHeat:
     gutters: exact hits and each one's share of the attributed time (of the
     hits where the mode measured no time)."""
 
-    mode: str
+    mode: Mode
     timed: bool
     hits: tuple[int, ...]
     share: tuple[float, ...]
@@ -77,107 +74,10 @@ class ProfileHeat:
         return "time" if self.timed else "hit"
 
 
-class ProfileRun:
-    """One run of the program under the profiler. The worker thread calls
-    `run()`; the UI thread calls `poll()` (a read of the counters the loop
-    is writing: lists of ints, safe under the GIL) and reads the rest."""
-
-    def __init__(self, collector: Collector, label: str, level: int,
-                 now: Callable[[], float] = time.perf_counter) -> None:
-        self.collector = collector
-        self.label = label  # the mode as the summary names it
-        self.level = level
-        self.now = now
-        self.started = now()
-        self.points: list[tuple[float, int]] = [(self.started, 0)]
-        self.profile: Profile | None = None
-        self.problem: str | None = None
-        self.finished_at: float | None = None
-        self.clock_points: list[tuple[float, int]] = []
-
-    @property
-    def done(self) -> bool:
-        return self.finished_at is not None
-
-    def steps(self) -> int:
-        state = self.collector.state
-        if state is None:
-            return 0
-        return sum(sum(row) for row in list(state.node_hits))
-
-    def poll(self) -> None:
-        if not self.done:
-            self.points.append((self.now(), self.steps()))
-
-    def run(self) -> None:
-        """In the worker: calibrate (not counted as throughput), the whole
-        run, then the Profile (or what went wrong)."""
-        try:
-            collector = self.collector
-            opts = collector.options
-            if collector.calibration is None:
-                collector.calibration = calibrate(opts.mode, opts.clock, opts.counts)
-            self.points = [(self.now(), 0)]
-            if opts.mode == "timed":
-                collector.options = replace(opts, clock=self._ticking(opts.clock))
-            collector.run(lambda s: None)
-            self.profile = self.collector.profile
-        except Exception as exc:  # a bug of ours: say so, keep the app usable
-            self.problem = f"profiling failed: {type(exc).__name__}: {exc}"
-        finally:
-            end = self.now()
-            self.points.append((end, self.steps()))
-            self.finished_at = end
-
-    def _ticking(self, clock: Clock) -> Clock:
-        """Timed mode reads its clock twice an instruction, in the worker:
-        every CLOCK_EVERY readings also make a throughput point, on the
-        profiler's own clock (so a fake clock gives the same timeline on
-        every machine). They replace the UI thread's polls."""
-        start = clock()
-        points: list[tuple[float, int]] = [(0.0, 0)]
-        self.clock_points = points
-        calls = 0
-
-        def ticking() -> int:
-            nonlocal calls
-            now = clock()
-            calls += 1
-            if calls % CLOCK_EVERY == 0:
-                points.append(((now - start) / 1e9, self.steps()))
-            return now
-
-        return ticking
-
-    @property
-    def elapsed(self) -> float:
-        return (self.finished_at or self.now()) - self.started
-
-    def throughput(self) -> list[float]:
-        """Instructions per second between successive polls; with no polls
-        in between, the run's average (from the profiler's own clock)."""
-        pts = self.clock_points if len(self.clock_points) > 2 else self.points
-        rates = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in itertools.pairwise(pts)
-                 if b[0] > a[0]]
-        if len(rates) <= 1 and self.profile is not None and self.profile.wall_ns:
-            return [(self.profile.steps or 0) / (self.profile.wall_ns / 1e9)]
-        return rates
-
-
-# ---- formatting -----------------------------------------------------------------------------
-
-def rate_text(per_second: float) -> str:
-    if per_second >= 1e6:
-        return f"{per_second / 1e6:.2f} M/s"
-    if per_second >= 1e3:
-        return f"{per_second / 1e3:.1f} k/s"
-    return f"{per_second:.0f} /s"
-
-
 # ---- the screen -----------------------------------------------------------------------------
 
 class ProfileScreen(Screen[None]):
-    """Shows a ProfileRun: progress and the live sparkline while it runs,
+    """Shows a LiveProfile: progress and the live sparkline while it runs,
     then the tables."""
 
     DEFAULT_CSS = """
@@ -198,15 +98,11 @@ class ProfileScreen(Screen[None]):
         Binding("x", "stop", "Stop run"),
         Binding("s", "next_sort", "Sort"),
         Binding("r", "reverse", "Reverse"),
-        Binding("1", "tab('opcode')", "Opcodes", show=False),
-        Binding("2", "tab('instruction')", "Instructions", show=False),
-        Binding("3", "tab('line')", "Lines", show=False),
-        Binding("4", "tab('loop')", "Loops", show=False),
-        Binding("5", "tab('function')", "Functions", show=False),
-        Binding("6", "tab('sequence')", "Sequences", show=False),
+        *(Binding(str(n), f"tab('{view}')", title, show=False)
+          for n, (view, title) in enumerate(VIEWS.items(), 1)),
     ]
 
-    def __init__(self, run: ProfileRun, filename: str) -> None:
+    def __init__(self, run: LiveProfile, filename: str) -> None:
         super().__init__()
         self.run = run
         self.filename = filename
@@ -218,22 +114,21 @@ class ProfileScreen(Screen[None]):
             yield Static(id="profile-rate-label")
             yield Sparkline([], summary_function=max)
         with TabbedContent(id="profile-tabs"):
-            for view, title in VIEWS:
+            for view, title in VIEWS.items():
                 with TabPane(title, id=view):
                     yield ViewTable(view, id=f"table-{view}")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.update_view()
-        self.query_one(f"#table-{VIEWS[0][0]}", ViewTable).focus()
+        self.table(FIRST_VIEW).focus()
 
-    def table(self, view: str) -> ViewTable:
-        return self.query_one(f"#table-{view}", ViewTable)
+    def table(self, view: View | str) -> ViewTable:
+        return self.query_one(f"#table-{View(view)}", ViewTable)
 
     @property
     def active_table(self) -> ViewTable:
-        active = self.query_one(TabbedContent).active or VIEWS[0][0]
-        return self.table(active)
+        return self.table(self.query_one(TabbedContent).active or FIRST_VIEW)
 
     def update_view(self) -> None:
         """Show the run's progress, or its profile (once)."""
@@ -242,18 +137,18 @@ class ProfileScreen(Screen[None]):
         self.query_one(Sparkline).data = rates or [0.0]
         label = Text("throughput (instructions/s)\n", "bold")
         if rates:
-            label.append(f"last {rate_text(rates[-1])}  peak {rate_text(max(rates))}\n")
+            label.append(f"last {fmt_rate(rates[-1])}  peak {fmt_rate(max(rates))}\n")
         label.append(f"{len(rates)} sample{'s' if len(rates) != 1 else ''}", "dim")
         self.query_one("#profile-rate-label", Static).update(label)
         summary = self.query_one("#profile-summary", Static)
         if run.profile is None:
             text = Text()
-            text.append(f" {self.filename} -O{run.level} ", "bold #87afff")
+            text.append(f" {self.filename} -O{run.request.level} ", "bold #87afff")
             if run.problem:
                 text.append(f" {run.problem}", "#ff8787")
             else:
                 text.append(" profiling… ", "bold #000000 on #5fd75f")
-                text.append(f"  {run.elapsed:.1f} s · {run.steps():,} instructions"
+                text.append(f"  {run.elapsed:.1f} s · {fmt_count(run.steps())} instructions"
                             f" · mode {run.label}")
             summary.update(text)
             return
@@ -261,8 +156,8 @@ class ProfileScreen(Screen[None]):
             return
         self.loaded = prof = run.profile
         self.refresh_bindings()  # "Stop run" goes
-        summary.update(summary_text(prof, self.filename, run.level, run.label))
-        for view, _ in VIEWS:
+        summary.update(summary_text(prof, self.filename, run.request.level, run.label))
+        for view in VIEWS:
             cols, rows, sort_column = table_spec(prof, view)
             self.table(view).load(cols, rows, sort_column)
 
@@ -274,7 +169,7 @@ class ProfileScreen(Screen[None]):
     def action_stop(self) -> None:
         """Cancel the run; the profile of what ran so far is shown."""
         if not self.run.done:
-            self.run.collector.cancel()
+            self.run.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
@@ -288,7 +183,7 @@ class ProfileScreen(Screen[None]):
         self.active_table.toggle_reverse()
 
     def action_tab(self, view: str) -> None:
-        self.query_one(TabbedContent).active = view
+        self.query_one(TabbedContent).active = View(view)
         self.table(view).focus()
 
 
@@ -299,10 +194,10 @@ def summary_text(prof: Profile, filename: str, level: int, label: str) -> Text:
     text.append(f" {label} ", "bold #000000 on #87afd7")
     steps = prof.steps
     if steps is not None:
-        text.append(f"  {steps:,} instructions")
-    text.append(f" · wall {ns_text(prof.wall_ns)}")
+        text.append(f"  {fmt_count(steps)} instructions")
+    text.append(f" · wall {fmt_ns(prof.wall_ns)}")
     if prof.wall_ns and steps:
-        text.append(f" · {rate_text(steps / (prof.wall_ns / 1e9))}")
+        text.append(f" · {fmt_rate(steps / (prof.wall_ns / 1e9))}")
     if prof.overhead is not None:
         text.append(f" · overhead ~{prof.overhead:.2f}x")
     if prof.error:
@@ -310,24 +205,23 @@ def summary_text(prof: Profile, filename: str, level: int, label: str) -> Text:
     text.append("\n ")
     details = []
     if prof.has_samples:
-        merged = f", {prof.merged_ticks:,} merged ticks" if prof.merged_ticks else ""
-        details.append(f"{prof.samples:,} samples at {prof.sample_rate_hz:g} Hz "
-                       f"({prof.lost_samples:,} outside the VM{merged})")
+        merged = f", {fmt_count(prof.merged_ticks)} merged ticks" if prof.merged_ticks else ""
+        details.append(f"{fmt_count(prof.samples)} samples at {fmt_count(prof.sample_rate_hz)} "
+                       f"Hz ({fmt_count(prof.lost_samples)} outside the VM{merged})")
     if prof.has_time and prof.total_ns:
         details.append(f"dispatch {prof.dispatch_total_ns / prof.total_ns * 100:.1f}% of "
-                       f"{ns_text(prof.total_ns)} attributed")
+                       f"{fmt_ns(prof.total_ns)} attributed")
     cal = prof.calibration
     details.append(f"calibration: dispatch {cal.dispatch_ns:.1f} ns"
-                   + (f", timer {cal.timer_ns:.1f} ns" if prof.mode == "timed" else "")
+                   + (f", timer {cal.timer_ns:.1f} ns" if prof.mode is Mode.TIMED else "")
                    + (f", count {cal.count_ns:.1f} ns" if prof.has_hits else ""))
     if not prof.has_time:
         details.append("counts only: shares are of hits")
     text.append(" · ".join(details), "#a8a8a8")
-    if prof.mode == "timed":
+    if prof.mode is Mode.TIMED:
         text.append("\n approximate: per-instruction timers, the calibrated timer cost "
                     "subtracted", "italic #a8a8a8")
     return text
 
-
-__all__ = ["DISPATCH", "POLL_SECONDS", "ProfileHeat", "ProfileRun", "ProfileScreen",
-           "ViewTable", "summary_text", "table_spec"]
+__all__ = ["DISPATCH", "POLL_SECONDS", "ProfileHeat", "ProfileScreen", "ViewTable", "summary_text",
+           "table_spec"]

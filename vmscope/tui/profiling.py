@@ -4,9 +4,11 @@ and give the Instructions and Source panes the profile's heat.
 
 The mode: `sample` with exact counts (Options(mode="sample", counts=True)),
 so that the tables have honest, sampled time *and* exact hits; it runs in
-the count loop (about 1.3-1.6x the fast loop). The profile runs on a VM of
-its own: the debugger's session, its breakpoints and its position are left
-as they were. Scenes and tests inject other Options (a fake clock, a fixed
+the count loop (about 1.3-1.6x the fast loop). The run is the profiler's
+(vmscope.profiler.live.LiveProfile, given the program's name, text and -O
+level: what `vmscope profile` would run), on a VM of its own: the
+debugger's session, its breakpoints and its position are left as they
+were. Scenes and tests inject other Options (a fake clock, a fixed
 calibration) for numbers that do not depend on the machine."""
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from textual.message import Message
 from textual.timer import Timer
 
 from vmscope.lang.values import DEFAULT_LIMITS, Limits
-from vmscope.profiler.collect import Collector, Options
-from vmscope.tui.profile_view import POLL_SECONDS, ProfileHeat, ProfileRun, ProfileScreen
+from vmscope.profiler.live import LiveProfile, ProfileRequest
+from vmscope.profiler.options import Mode, Options
+from vmscope.tui.profile_view import POLL_SECONDS, ProfileHeat, ProfileScreen
 from vmscope.tui.runner import IDLE_ONLY, SessionApp
 
 # What the app's own keys may do while the Profile view is up.
@@ -28,22 +31,16 @@ ON_PROFILE_SCREEN = frozenset({"quit", "help", "command_palette"})
 
 
 def default_options(limits: Limits) -> Options:
-    return Options(mode="sample", counts=True, limits=limits)
-
-
-def mode_label(options: Options) -> str:
-    if options.mode == "sample" and options.counts:
-        return "sample + exact counts"
-    return options.mode
+    return Options(mode=Mode.SAMPLE, counts=True, limits=limits)
 
 
 class ProfilingApp(SessionApp):
     """SessionApp plus `P` (the DebuggerApp shows the heat in its panes)."""
 
     class ProfileDone(Message):
-        """The profiling worker finished (its ProfileRun says how)."""
+        """The profiling worker finished (its LiveProfile says how)."""
 
-        def __init__(self, run: ProfileRun) -> None:
+        def __init__(self, run: LiveProfile) -> None:
             super().__init__()
             self.run = run
 
@@ -54,7 +51,7 @@ class ProfilingApp(SessionApp):
         self.limits = limits
         self.profile_options = profile_options or default_options
         self.profile_poll = profile_poll  # None: no live polling (deterministic scenes)
-        self.profile_run: ProfileRun | None = None
+        self.profile_run: LiveProfile | None = None
         self.profile_heat: ProfileHeat | None = None
         self._profile_timer: Timer | None = None
 
@@ -81,8 +78,9 @@ class ProfilingApp(SessionApp):
             return
         if self.program is None or self.busy:
             return
-        options = self.profile_options(self.limits)
-        run = ProfileRun(Collector(self.program, options), mode_label(options), self.level)
+        request = ProfileRequest(self.filename, self.program.source.text, self.level,
+                                 self.profile_options(self.limits))
+        run = LiveProfile(request, self.program)  # compiled already: the same code
         self.profile_run = run
         self.push_screen(ProfileScreen(run, self.filename))
         if self.profile_poll is not None:
@@ -91,11 +89,11 @@ class ProfilingApp(SessionApp):
         self._profile_worker(run)
 
     @work(thread=True, group="profile", exit_on_error=False)
-    def _profile_worker(self, run: ProfileRun) -> None:
+    def _profile_worker(self, run: LiveProfile) -> None:
         run.run()
         self.post_message(self.ProfileDone(run))
 
-    def _poll_profile(self, run: ProfileRun) -> None:
+    def _poll_profile(self, run: LiveProfile) -> None:
         run.poll()
         screen = self.screen
         if isinstance(screen, ProfileScreen) and screen.run is run:

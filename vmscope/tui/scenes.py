@@ -13,7 +13,7 @@ from importlib import resources
 
 from textual.pilot import Pilot
 
-from vmscope.debug.session import Session
+from vmscope.clock import FakeClock
 from vmscope.lang.values import Limits
 from vmscope.profiler.collect import Options
 from vmscope.profiler.model import Calibration
@@ -48,26 +48,7 @@ def fib_source() -> str:
     return resources.files("vmscope.samples").joinpath("fib.vms").read_text("utf-8")
 
 
-class FakeClock:
-    """A deterministic nanosecond clock. Every reading advances it by a
-    pseudo-random 40..199 ns (the same sequence on every run); attached to a
-    session, it also keeps up with the instructions run, at `ns_per_step`
-    each, so a continue takes a plausible time too."""
-
-    def __init__(self, seed: int = 12345, ns_per_step: int = 60) -> None:
-        self.now = 0
-        self.state = seed
-        self.ns_per_step = ns_per_step
-        self.work: Callable[[], int] = lambda: 0
-
-    def attach(self, session: Session) -> None:
-        self.work = lambda: session.counter.total()
-
-    def __call__(self) -> int:
-        self.state = (self.state * 1103515245 + 12345) & 0x7FFFFFFF
-        self.now = max(self.now + 40 + (self.state >> 8) % 160, self.work() * self.ns_per_step)
-        return self.now
-
+SCENE_SEED = 12345  # the debugger's FakeClock in every scene
 
 # The profile scene's calibration: fixed, so no number depends on the machine.
 SCENE_CALIBRATION = Calibration(dispatch_ns=50.0, dispatch_spread_ns=2.0, timer_ns=40.0,
@@ -94,11 +75,12 @@ class Scene:
     play: Play
 
     def app(self) -> DebuggerApp:
-        clock = FakeClock()
+        clock = FakeClock(seed=SCENE_SEED)
         app = DebuggerApp(self.filename, self.source(), clock=clock, tick_seconds=3600.0,
                           profile_options=scene_profile_options, profile_poll=None)
-        if app.session is not None:
-            clock.attach(app.session)
+        session = app.session
+        if session is not None:
+            clock.follow(lambda: session.counter.total())
         return app
 
 

@@ -1,9 +1,12 @@
 """Shared looks of the panes: the heat scale, the per-source-line tints that
-link source and instructions (as Compiler Explorer does), number formats."""
+link source and instructions (as Compiler Explorer does), number formats
+(counts and times in vmscope.units' style, the one every front end uses)."""
 
 from __future__ import annotations
 
 from rich.text import Text
+
+from vmscope.units import fmt_count, fmt_ns
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -50,29 +53,19 @@ def heat_bar(frac: float, width: int) -> Text:
     return Text(bar.ljust(width), style=heat_colour(frac))
 
 
-def format_ns(ns: int) -> str:
-    if ns <= 0:
-        return ""
-    if ns < 10_000:
-        return f"{ns} ns"
-    if ns < 10_000_000:
-        return f"{ns / 1_000:.0f} µs"
-    if ns < 10_000_000_000:
-        return f"{ns / 1_000_000:.1f} ms"
-    return f"{ns / 1_000_000_000:.1f} s"
+def format_ns(ns: float) -> str:
+    """A time in the unit that fits (`850 ns`, `12.3 µs`); blank for none."""
+    return fmt_ns(ns) if ns > 0 else ""
 
 
-def format_count(n: int) -> str:
-    """At most 6 cells: 99,999 then 1234k, 9999M, 12G."""
-    if n < 100_000:
-        return f"{n:,}"
-    for unit, size in (("k", 1_000), ("M", 1_000_000), ("G", 1_000_000_000)):
-        if n < size * 10_000 or unit == "G":
-            return f"{n // size}{unit}"
-    return str(n)
+def format_count(n: float) -> str:
+    """A count: exact below a million (`12,345`), then `1.23M`."""
+    return fmt_count(n)
 
 
 def format_bytes(n: int) -> str:
+    """A size, at most 6 cells (`565 B`, `1.5 KB`, `64 MB`): the status line
+    has no room for units.fmt_bytes' three digits at 80 columns."""
     size = float(n)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
