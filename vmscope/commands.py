@@ -101,13 +101,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from vmscope.cli import compile_file, limits_of
+    from vmscope.cli import UsageError, compile_file, limits_of
+    from vmscope.debug.errors import DebugError
     from vmscope.debug.trace import write_trace
 
     program = compile_file(args.file, args.level)
-    return write_trace(program, sys.stdout.write, limit=args.limit, start_line=args.start_line,
-                       start_ip=args.start_ip, function=args.function,
-                       limits=limits_of(args))
+    try:
+        return write_trace(program, sys.stdout.write, limit=args.limit,
+                           start_line=args.start_line, start_ip=args.start_ip,
+                           function=args.function, limits=limits_of(args))
+    except DebugError as exc:  # a start that names no code
+        raise UsageError(str(exc)) from None
 
 
 def bundled_sample() -> tuple[str, bytes]:
