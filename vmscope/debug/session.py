@@ -285,7 +285,7 @@ class Session(Stops, Frames, Stepping, Reverse, Inspecting):
                 if over is not None and len(vm.frames) > over and self._fast_allowed():
                     ret = vm.frames[over][1] + 1
                     if not self._fast({ret}, lambda: None if len(vm.frames) > over else
-                                      StopReason.RETURN, on_chunk):
+                                      StopReason.RETURN, on_chunk, step_off=False):
                         break  # something else stopped the call
                     self.state = State.RUNNING
                     first = True  # its breakpoints were tested by the fast run
@@ -319,24 +319,27 @@ class Session(Stops, Frames, Stepping, Reverse, Inspecting):
             self._fast(targets, arrived, on_chunk)
             return self.snapshot()
 
-    def _fast(self, targets: set[int], arrived: Until, on_chunk: OnChunk | None) -> bool:
-        """The fast run; True when it stopped because `arrived()` said so."""
+    def _fast(self, targets: set[int], arrived: Until, on_chunk: OnChunk | None, *,
+              step_off: bool = True) -> bool:
+        """The fast run; True when it stopped because `arrived()` said so. It
+        first steps off the current instruction (a stop there was just
+        reported), unless `step_off` is False (a call just entered)."""
         self._pause.clear()
         self._targets = frozenset(targets)
         self._repatch()  # a pause that came after the last run left traps everywhere
         self.state = State.RUNNING
         try:
-            return self._fast_loop(targets, arrived, on_chunk)
+            return self._fast_loop(targets, arrived, on_chunk, step_off)
         finally:
             self._targets = frozenset()
             self._pause.clear()
             self._repatch()
             self.vm.steps = self.counter.total()
 
-    def _fast_loop(self, targets: set[int], arrived: Until,
-                   on_chunk: OnChunk | None) -> bool:
+    def _fast_loop(self, targets: set[int], arrived: Until, on_chunk: OnChunk | None,
+                   step_off: bool) -> bool:
         vm, counter = self.vm, self.counter
-        if not self._step():  # step off the current instruction (it may be a trap)
+        if step_off and not self._step():  # off the current instruction (it may be a trap)
             return False
         ticker = _Ticker(self)
         ticker.start()

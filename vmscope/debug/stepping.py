@@ -102,7 +102,7 @@ class Stepping:
             snap = once()
         return snap
 
-    def step(self, count: int = 1) -> Snapshot:
+    def step(self, count: int = 1, on_chunk: OnChunk | None = None) -> Snapshot:
         """gdb's `stepi [N]`: N instructions, into calls."""
         if count < 1:
             raise DebugError(f"stepi: the count must be at least 1, not {count}")
@@ -112,7 +112,7 @@ class Stepping:
             left[0] -= 1
             return StopReason.STEP if left[0] <= 0 else None
 
-        return self._run_steps(counted, "stepi")
+        return self._run_steps(counted, "stepi", on_chunk)
 
     def next_instruction(self, count: int = 1, on_chunk: OnChunk | None = None) -> Snapshot:
         """gdb's `nexti [N]`: an instruction; a call runs to its return."""
