@@ -81,8 +81,8 @@ def test_break_run_and_inspect_a_session() -> None:
     cl = line()
     result = cl.execute("break 4 if n == 1")
     assert result.ok and result.changed == {Change.BREAKPOINTS}
-    assert result.lines == ("breakpoint #1 at line 4 (ip %d) if n == 1"
-                            % cl.session.get_breakpoint(1).ips[0],)
+    ip = cl.session.get_breakpoint(1).ips[0]
+    assert result.lines == (f"breakpoint #1 at line 4 (ip {ip}) if n == 1",)
     moved = cl.execute("c")
     assert moved.snapshot is not None and moved.snapshot.reason is StopReason.BREAKPOINT
     assert moved.changed == {Change.PROGRAM}
