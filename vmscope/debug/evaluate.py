@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
+from vmscope.debug.snapshot import MAX_TEXT, ValueView
 from vmscope.errors import CompileError, ErrorKind, GuestError, VmsError
 from vmscope.lang import nodes as n
 from vmscope.lang.interpreter import Interpreter
@@ -241,3 +242,18 @@ def fingerprint(value: Any) -> Hashable:
     if t is float:
         return (float, repr(value))
     return (t, value)
+
+
+def key_text(key: Hashable) -> str | None:
+    """The shown text of the value a fingerprint was taken of (None: no value),
+    so a search keeps keys and renders text only where it reports a change."""
+    if key == NO_VALUE or not isinstance(key, tuple) or len(key) < 2:
+        return None
+    kind, value = key[0], key[1]
+    if kind == "list":
+        if not isinstance(value, str):
+            return "[…]"
+        return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
+    if kind is float:
+        return str(value)
+    return ValueView.of(value).text

@@ -24,9 +24,9 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from vmscope.debug.errors import DebugError
-from vmscope.debug.evaluate import NO_VALUE, Evaluator, fingerprint
+from vmscope.debug.evaluate import NO_VALUE, Evaluator, fingerprint, key_text
 from vmscope.debug.history import History
-from vmscope.debug.snapshot import Snapshot, State, StopReason, ValueView
+from vmscope.debug.snapshot import Snapshot, State, StopReason
 from vmscope.errors import VmsError
 from vmscope.lang.values import Limits
 from vmscope.vm.machine import VM, Halt, Trap
@@ -107,14 +107,15 @@ class Reverse:
         self._load(vm, state)
         vm.code = self.code.code
 
-    def _scan_states(self, first: int, last: int, visit: Callable[[VM], None],
-                     on_chunk: OnChunk | None) -> None:
-        """Call `visit(vm)` at every state first..last (inclusive), stepping
-        one closure at a time."""
+    def _scan_states(self, first: int, last: int, visit: Callable[[VM], Any],
+                     on_chunk: OnChunk | None) -> list[Any]:
+        """`visit(vm)` at every state first..last (inclusive), stepping one
+        closure at a time; what it returned, in order."""
         vm = self._scratch(first)
         code = self.code.code
         edits = [e for e in self.history.edits if first < e <= last]
-        visit(vm)
+        seen = [visit(vm)]
+        keep = seen.append
         while vm.steps < last:
             stop = min(last, vm.steps + CHUNK)
             while vm.steps < stop:
@@ -126,8 +127,9 @@ class Reverse:
                     except Halt:
                         pass
                     vm.steps += 1
-                visit(vm)
+                keep(visit(vm))
             self._checkin(on_chunk)
+        return seen
 
     def _scan_traps(self, first: int, stop: int, ips: set[int], test: Callable[[VM], bool],
                     on_chunk: OnChunk | None) -> list[int]:
@@ -220,14 +222,13 @@ class Reverse:
 
     def _trail(self, first: int, last: int, on_chunk: OnChunk | None) -> list[Position]:
         instrs = self.code.instrs
-        trail: list[Position] = []
+        end = len(instrs) - 1
 
-        def visit(vm: VM) -> None:
-            instr = instrs[min(vm.ip, len(instrs) - 1)]
-            trail.append((len(vm.frames), instr.func, instr.span.line))
+        def position(vm: VM) -> Position:
+            instr = instrs[min(vm.ip, end)]
+            return len(vm.frames), instr.func, instr.span.line
 
-        self._scan_states(first, last, visit, on_chunk)
-        return trail
+        return self._scan_states(first, last, position, on_chunk)
 
     def _back_by_trail(self, word: str, pick: Callable[[list[Position], int], int | None],
                        on_chunk: OnChunk | None) -> Snapshot:
@@ -343,15 +344,15 @@ class Reverse:
         """The latest breakpoint hit in [first, last) or watch change in
         (first, last] (but before now) in one window, stepping every state."""
         latest: list[tuple[int, StopReason, str]] = []
-        previous: list[tuple[Hashable, str | None]] = []
+        previous: list[Hashable] = []
 
         def visit(vm: VM) -> None:
-            keys = [self._key_text(expr, vm) for expr in watched]
+            keys = [self._key(expr, vm) for expr in watched]
             s = vm.steps
             if previous and s < now:
-                changes = [f"{expr}: {_shown(old[1])} -> {_shown(new[1])}"
+                changes = [f"{expr}: {_shown(key_text(old))} -> {_shown(key_text(new))}"
                            for expr, old, new in zip(watched, previous, keys, strict=True)
-                           if old[0] != new[0]]
+                           if old != new]
                 if changes:
                     latest.append((s, StopReason.WATCHPOINT, "; ".join(changes)))
             if s < last and s < now and self._hit_here(vm, at) is not None:
@@ -361,12 +362,9 @@ class Reverse:
         self._scan_states(first, last, visit, on_chunk)
         return latest[-1] if latest else None
 
-    def _key_text(self, expr: str, vm: VM, position: int | None = None) -> tuple[
-            Hashable, str | None]:
+    def _key(self, expr: str, vm: VM, position: int | None = None) -> Hashable:
         value = self.value_in(expr, vm, position)
-        if value is NO_VALUE:
-            return NO_VALUE, None
-        return fingerprint(value), ValueView.of(value).text
+        return NO_VALUE if value is NO_VALUE else fingerprint(value)
 
     def last_change(self, expr: str, frame: int | None = None,
                     on_chunk: OnChunk | None = None) -> Snapshot:
@@ -375,52 +373,52 @@ class Reverse:
         globals only, anywhere). Raises DebugError "EXPR never changed since
         step 0" when it did not (the program does not move)."""
         level = self.selected_frame if frame is None else frame
-        position: int | None = self.frame_count - 1 - level
+        position = self.frame_count - 1 - level
         fn, _, ip = self.frame_at(level)
         compiled = self.evaluator.compile(expr, fn, ip)  # a CompileError says why now
-        if not compiled.uses_locals:
-            position = None
+        evaluator = self.evaluator
+        everywhere = evaluator.compile_globals(expr) if not compiled.uses_locals else None
 
-        def key(vm: VM) -> tuple[Hashable, str | None]:
-            if position is None:
-                value = self._global_value(expr, vm)
-            elif len(vm.frames) < position:
-                return NO_FRAME, "(no frame)"
-            else:
-                value = self.value_in(expr, vm, position)
-            if value is NO_VALUE:
-                return NO_VALUE, None
-            return fingerprint(value), ValueView.of(value).text
+        def global_key(vm: VM) -> Hashable:
+            assert everywhere is not None
+            try:
+                return fingerprint(evaluator.run(everywhere, [], vm.globals))
+            except (VmsError, RecursionError):
+                return NO_VALUE
+
+        def frame_key(vm: VM) -> Hashable:
+            if len(vm.frames) < position:
+                return NO_FRAME
+            value = self.value_in(expr, vm, position)
+            return NO_VALUE if value is NO_VALUE else fingerprint(value)
+
+        key = global_key if everywhere is not None else frame_key
 
         def search() -> Snapshot:
             now = self.vm.steps
-            keys: list[tuple[Hashable, str | None]] = []
-            newer: tuple[Hashable, str | None] | None = None
+            newer: Hashable | None = None
             for first, last in self._windows(now):
-                keys.clear()
-                self._scan_states(first, last, lambda vm: keys.append(key(vm)), on_chunk)
+                keys = self._scan_states(first, last, key, on_chunk)
                 if newer is not None:
                     keys[-1] = newer  # the same state, computed in the newer window
                 for i in range(len(keys) - 1, 0, -1):
-                    if keys[i][0] != keys[i - 1][0]:
+                    if keys[i] != keys[i - 1]:
                         step = first + i
                         return self._arrive(step, StopReason.CHANGE,
-                                            f"{expr}: {_shown(keys[i - 1][1])} -> "
-                                            f"{_shown(keys[i][1])} at step {step:,}")
+                                            f"{expr}: {_key_shown(keys[i - 1])} -> "
+                                            f"{_key_shown(keys[i])} at step {step:,}")
                 newer = keys[0]
             raise DebugError(f"last-change: {expr} never changed since step 0")
 
         return self._search("last-change", on_chunk, search)
 
-    def _global_value(self, expr: str, vm: VM) -> Any:
-        try:
-            return self.evaluator.run(self.evaluator.compile_globals(expr), [], vm.globals)
-        except (VmsError, RecursionError):
-            return NO_VALUE
-
 
 def _shown(text: str | None) -> str:
     return "(no value)" if text is None else text
+
+
+def _key_shown(key: Hashable) -> str:
+    return "(no frame)" if key == NO_FRAME else _shown(key_text(key))
 
 
 def previous_line_start(trail: list[Position], first: int) -> int | None:
