@@ -52,7 +52,8 @@ def backtrace_lines(frames: tuple[FrameView, ...], total: int, filename: str,
     lines = []
     for i, frame in enumerate(frames):
         if i and frames[i - 1].level + 1 != frame.level:
-            lines.append(f"  ... {frame.level - frames[i - 1].level - 1:,} frames omitted")
+            gap = frame.level - frames[i - 1].level - 1
+            lines.append(f"  ... {gap:,} frame{'s' if gap != 1 else ''} omitted")
         mark = ">" if frame.level == selected else " "
         lines.append(f"{mark} {frame_line(frame, filename)}")
     if frames and frames[-1].level < total - 1:

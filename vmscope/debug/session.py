@@ -198,16 +198,18 @@ class Session(Stops, Frames, Stepping, Reverse, Inspecting):
 
     # ---- checkpoints ----------------------------------------------------------------------
 
-    def _checkpoint(self, *, force: bool = False) -> None:
-        """Record the whole VM state for step back. Unless forced, skipped while
-        checkpoints have cost more than 1/CHECKPOINT_SHARE of the run (a deep
-        stack pickles large), and taken less often from then on."""
+    def _checkpoint(self, *, force: bool = False, optional: bool = False) -> None:
+        """Record the whole VM state for step back. Checkpoints are kept under
+        1/CHECKPOINT_SHARE of the run's time: past that they are taken half as
+        often, and an `optional` one (a fast run's tick: a deep stack pickles
+        large) is skipped."""
         history = self.history
-        if not force and history.points and history.cost_ns * CHECKPOINT_SHARE > self.vm_ns:
-            if history.every < 1 << 20:
-                history.every *= 2
+        over = bool(history.points) and history.cost_ns * CHECKPOINT_SHARE > self.vm_ns
+        if optional and over and not force:
             return
         history.take(self.vm.steps, self._vm_state(self.vm), len(self.output), force=force)
+        if over and history.every < 1 << 20:
+            history.every *= 2
 
     def _vm_state(self, vm: VM) -> tuple[Any, ...]:
         return (vm.slots, vm.frames, vm.globals, vm.ip, vm.steps, vm.deepest,
@@ -381,7 +383,7 @@ class Session(Stops, Frames, Stepping, Reverse, Inspecting):
                     if not self._pause.is_set():
                         self._repatch()
                     vm.steps = counter.total()
-                    self._checkpoint()
+                    self._checkpoint(optional=True)
                     if on_chunk is not None:
                         on_chunk(self)
         finally:

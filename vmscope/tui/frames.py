@@ -31,10 +31,12 @@ class FramesView(LineView):
         self.frames: tuple[FrameView, ...] = ()  # innermost first
         self.rows: list[tuple[int, int]] = []  # (frame, local index; -1 its head, -2 a fold)
         self.omitted = 0
+        self.frame_count = 0
 
     def update_view(self, snapshot: Snapshot | None) -> None:
         self.frames = tuple(reversed(snapshot.frames)) if snapshot else ()
         self.omitted = snapshot.omitted_frames if snapshot else 0
+        self.frame_count = snapshot.frame_count if snapshot else 0
         self.rows = []
         for f, frame in enumerate(self.frames):
             if f and self.frames[f - 1].level + 1 != frame.level:
@@ -50,11 +52,13 @@ class FramesView(LineView):
     def render_row(self, row: int, width: int) -> Text:
         index, local = self.rows[row]
         if local == -2:
-            return Text(f"    … {self.omitted:,} frames omitted", self.dim_style())
+            plural = "s" if self.omitted != 1 else ""
+            return Text(f"    … {self.omitted:,} frame{plural} omitted", self.dim_style())
         frame = self.frames[index]
         text = Text()
         if local < 0:
-            text.append(f"{frame.level:>3} ", self.dim_style())
+            depth = self.frame_count - 1 - frame.level  # 0 is <main>, as before the fold
+            text.append(f"{depth:>3} ", self.dim_style())
             text.append(frame.function, self.part("frames--name"))
             text.append(f"  {frame.span.line}:{frame.span.col}", self.dim_style())
             return text
