@@ -27,6 +27,7 @@ from vmscope.debug.errors import DebugError
 from vmscope.debug.evaluate import NO_VALUE, Evaluator, fingerprint, key_text
 from vmscope.debug.history import History
 from vmscope.debug.snapshot import Snapshot, State, StopReason
+from vmscope.debug.trails import LineRuns
 from vmscope.errors import VmsError
 from vmscope.lang.values import Limits
 from vmscope.vm.machine import VM, Halt, Trap
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 FIRST_WINDOW = 256  # states in the first window searched back; each next is 4x
 CHUNK = 1 << 16  # states a scan runs between looks at pause and the clock
-Position = tuple[int, int, int]  # depth, function, line
 NO_FRAME: Hashable = ("no frame",)
 
 
@@ -107,15 +107,14 @@ class Reverse:
         self._load(vm, state)
         vm.code = self.code.code
 
-    def _scan_states(self, first: int, last: int, visit: Callable[[VM], Any],
-                     on_chunk: OnChunk | None) -> list[Any]:
+    def _scan_states(self, first: int, last: int, visit: Callable[[VM], object],
+                     on_chunk: OnChunk | None) -> None:
         """`visit(vm)` at every state first..last (inclusive), stepping one
-        closure at a time; what it returned, in order."""
+        closure at a time."""
         vm = self._scratch(first)
         code = self.code.code
         edits = [e for e in self.history.edits if first < e <= last]
-        seen = [visit(vm)]
-        keep = seen.append
+        visit(vm)
         while vm.steps < last:
             stop = min(last, vm.steps + CHUNK)
             while vm.steps < stop:
@@ -127,9 +126,8 @@ class Reverse:
                     except Halt:
                         pass
                     vm.steps += 1
-                keep(visit(vm))
+                visit(vm)
             self._checkin(on_chunk)
-        return seen
 
     def _scan_traps(self, first: int, stop: int, ips: set[int], test: Callable[[VM], bool],
                     on_chunk: OnChunk | None) -> list[int]:
@@ -220,24 +218,30 @@ class Reverse:
 
     step_back = reverse_stepi
 
-    def _trail(self, first: int, last: int, on_chunk: OnChunk | None) -> list[Position]:
+    def _runs(self, first: int, last: int, depth: int | None,
+              on_chunk: OnChunk | None) -> LineRuns:
+        """The trail of states first..last, fed to a LineRuns."""
         instrs = self.code.instrs
         end = len(instrs) - 1
+        runs = LineRuns(first, depth)
+        feed = runs.feed
 
-        def position(vm: VM) -> Position:
+        def visit(vm: VM) -> None:
             instr = instrs[min(vm.ip, end)]
-            return len(vm.frames), instr.func, instr.span.line
+            feed((len(vm.frames), instr.func, instr.span.line), vm.steps)
 
-        return self._scan_states(first, last, position, on_chunk)
+        self._scan_states(first, last, visit, on_chunk)
+        return runs
 
-    def _back_by_trail(self, word: str, pick: Callable[[list[Position], int], int | None],
-                       on_chunk: OnChunk | None) -> Snapshot:
+    def _back_by_trail(self, word: str, over: bool, on_chunk: OnChunk | None) -> Snapshot:
         def search() -> Snapshot:
             now = self.vm.steps
+            depth = len(self.vm.frames) if over else None
             size = FIRST_WINDOW
             while True:
                 first = self.history.point_at_or_before(max(0, now - size)).step
-                target = pick(self._trail(first, now, on_chunk), first)
+                runs = self._runs(first, now, depth, on_chunk)
+                target = runs.previous_line_over() if over else runs.previous_line_start()
                 if target is not None:
                     return self._arrive(target, StopReason.GOTO, f"{target:,}")
                 size *= 4
@@ -247,8 +251,7 @@ class Reverse:
     def reverse_step(self, count: int = 1, on_chunk: OnChunk | None = None) -> Snapshot:
         """Back to the start of the previous line executed, into calls."""
         return self._counted(count, "reverse-step",
-                             lambda: self._back_by_trail("reverse-step", previous_line_start,
-                                                         on_chunk))
+                             lambda: self._back_by_trail("reverse-step", False, on_chunk))
 
     step_back_line = reverse_step
 
@@ -256,8 +259,7 @@ class Reverse:
         """Back to the start of the previous line of this frame, over calls
         (from a function's first line: to the call in the caller)."""
         return self._counted(count, "reverse-next",
-                             lambda: self._back_by_trail("reverse-next", previous_line_over,
-                                                         on_chunk))
+                             lambda: self._back_by_trail("reverse-next", True, on_chunk))
 
     def _counted(self, count: int, word: str, once: Callable[[], Snapshot]) -> Snapshot:
         if count < 1:
@@ -343,7 +345,7 @@ class Reverse:
                          on_chunk: OnChunk | None) -> tuple[int, StopReason, str] | None:
         """The latest breakpoint hit in [first, last) or watch change in
         (first, last] (but before now) in one window, stepping every state."""
-        latest: list[tuple[int, StopReason, str]] = []
+        latest: list[tuple[int, StopReason, str]] = []  # the one latest event
         previous: list[Hashable] = []
 
         def visit(vm: VM) -> None:
@@ -354,13 +356,20 @@ class Reverse:
                            for expr, old, new in zip(watched, previous, keys, strict=True)
                            if old != new]
                 if changes:
-                    latest.append((s, StopReason.WATCHPOINT, "; ".join(changes)))
+                    latest[:] = [(s, StopReason.WATCHPOINT, "; ".join(changes))]
             if s < last and s < now and self._hit_here(vm, at) is not None:
-                latest.append((s, StopReason.BREAKPOINT, ""))
+                latest[:] = [(s, StopReason.BREAKPOINT, "")]
             previous[:] = keys
 
         self._scan_states(first, last, visit, on_chunk)
-        return latest[-1] if latest else None
+        return latest[0] if latest else None
+
+    def _latest_change(self, first: int, last: int, key: Callable[[VM], Hashable],
+                       on_chunk: OnChunk | None) -> tuple[int, Hashable, Hashable] | None:
+        """The latest state in (first, last] whose key differs from the one before."""
+        latest = _LatestChange()
+        self._scan_states(first, last, lambda vm: latest.feed(key(vm), vm.steps), on_chunk)
+        return latest.found
 
     def _key(self, expr: str, vm: VM, position: int | None = None) -> Hashable:
         value = self.value_in(expr, vm, position)
@@ -395,22 +404,29 @@ class Reverse:
         key = global_key if everywhere is not None else frame_key
 
         def search() -> Snapshot:
-            now = self.vm.steps
-            newer: Hashable | None = None
-            for first, last in self._windows(now):
-                keys = self._scan_states(first, last, key, on_chunk)
-                if newer is not None:
-                    keys[-1] = newer  # the same state, computed in the newer window
-                for i in range(len(keys) - 1, 0, -1):
-                    if keys[i] != keys[i - 1]:
-                        step = first + i
-                        return self._arrive(step, StopReason.CHANGE,
-                                            f"{expr}: {_key_shown(keys[i - 1])} -> "
-                                            f"{_key_shown(keys[i])} at step {step:,}")
-                newer = keys[0]
+            for first, last in self._windows(self.vm.steps):
+                found = self._latest_change(first, last, key, on_chunk)
+                if found is not None:
+                    step, old, new = found
+                    return self._arrive(step, StopReason.CHANGE, f"{expr}: {_key_shown(old)} -> "
+                                        f"{_key_shown(new)} at step {step:,}")
             raise DebugError(f"last-change: {expr} never changed since step 0")
 
         return self._search("last-change", on_chunk, search)
+
+
+class _LatestChange:
+    """The latest step of a window where a key differs from the one before."""
+
+    def __init__(self) -> None:
+        self.previous: Hashable = NO_FRAME
+        self.started = False
+        self.found: tuple[int, Hashable, Hashable] | None = None
+
+    def feed(self, key: Hashable, step: int) -> None:
+        if self.started and key != self.previous:
+            self.found = (step, self.previous, key)
+        self.previous, self.started = key, True
 
 
 def _shown(text: str | None) -> str:
@@ -419,43 +435,3 @@ def _shown(text: str | None) -> str:
 
 def _key_shown(key: Hashable) -> str:
     return "(no frame)" if key == NO_FRAME else _shown(key_text(key))
-
-
-def previous_line_start(trail: list[Position], first: int) -> int | None:
-    """reverse-step on a trail of the states first..now: the state where the
-    previous line's run began (into calls); None when the window is too short."""
-    i = len(trail) - 1
-    while i > 0 and trail[i - 1] == trail[-1]:
-        i -= 1  # the start of the current line's run
-    if i == 0:
-        return 0 if first == 0 else None
-    j = i - 1
-    while j > 0 and trail[j - 1] == trail[i - 1]:
-        j -= 1  # the start of the previous line's run
-    if j == 0 and first > 0:
-        return None
-    return first + j
-
-
-def previous_line_over(trail: list[Position], first: int) -> int | None:
-    """reverse-next: the previous line of the current frame, its calls'
-    states skipped; out of the function, the call in the caller."""
-    depth = trail[-1][0]
-    now = trail[-1]
-    i = len(trail) - 1
-    while i > 0 and (trail[i - 1][0] > depth or trail[i - 1] == now):
-        i -= 1
-    if i == 0:
-        return 0 if first == 0 else None
-    p = i - 1
-    if trail[p][0] < depth:
-        return first + p  # before this frame began: the call
-    prev = trail[p]
-    j = p
-    while j > 0 and (trail[j - 1][0] > depth or trail[j - 1] == prev):
-        j -= 1
-    if j == 0 and first > 0:
-        return None
-    while trail[j] != prev:
-        j += 1
-    return first + j
