@@ -235,6 +235,7 @@ class Stops:
         if not here:
             return False
         stops: list[str] = []
+        deleted = False
         for bp_id in here:
             bp = self.breakpoints.get(bp_id)
             if bp is None or not bp.enabled:
@@ -256,12 +257,13 @@ class Stops:
             stops.append(text + (f" (condition failed: {error})" if error else ""))
             if current.temporary:
                 with self._bp_lock:
-                    self.breakpoints.pop(bp_id, None)
+                    deleted = self.breakpoints.pop(bp_id, None) is not None or deleted
         if not stops:
             return False
         self.state, self.reason, self.detail = State.PAUSED, StopReason.BREAKPOINT, \
             "; ".join(stops)
-        self._sync_traps()
+        if deleted:
+            self._sync_traps()
         return True
 
     def _condition_holds(self, bp: Breakpoint) -> tuple[bool, str | None]:
