@@ -348,3 +348,16 @@ def test_the_forward_scan_reads_locals_like_last_change() -> None:
         scan.step()
     expected = max(k for k in range(1, len(keys)) if keys[k] != keys[k - 1])
     assert s.last_change("m").steps == expected
+
+
+def test_reverse_statement_retraces_statement_stepping() -> None:
+    s = session()
+    starts = [0]  # step 0 is <main>'s entry
+    while not s.done:
+        snap = s.step_statement()
+        if snap.ip in s.statement_starts and not s.done:
+            starts.append(snap.steps)
+    back = []
+    while s.steps:
+        back.append(s.reverse_statement().steps)
+    assert back == sorted(starts, reverse=True)

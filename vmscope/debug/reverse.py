@@ -5,7 +5,8 @@ last, on a scratch VM restored from a checkpoint (the live state is not
 touched until the answer is known; then one `goto` moves there).
 
 - reverse_stepi, reverse_step (previous line, into calls), reverse_next
-  (previous line of this frame, over calls): from the trail of positions.
+  (previous line of this frame, over calls): from the trail of positions;
+  reverse_statement (the previous statement start) at speed, by traps.
 - reverse_finish: back to the call of the selected frame's function.
 - reverse_continue: back to the last breakpoint hit (a state at a breakpoint's
   ip with its condition true; ignore counts and logpoints do not count in
@@ -77,6 +78,9 @@ class Reverse:
 
         @property
         def frame_count(self) -> int: ...
+
+        @property
+        def statement_starts(self) -> frozenset[int]: ...
 
         def goto(self, step: int) -> Snapshot: ...
 
@@ -260,6 +264,23 @@ class Reverse:
         (from a function's first line: to the call in the caller)."""
         return self._counted(count, "reverse-next",
                              lambda: self._back_by_trail("reverse-next", True, on_chunk))
+
+    def reverse_statement(self, count: int = 1, on_chunk: OnChunk | None = None) -> Snapshot:
+        """Back to the start of the previous statement executed (any frame):
+        the DAP's stepBack with `granularity: "statement"`."""
+        starts = set(self.statement_starts)
+
+        def once() -> Snapshot:
+            def search() -> Snapshot:
+                for first, last in self._windows(self.vm.steps):
+                    found = self._scan_traps(first, last, starts, lambda vm: True, on_chunk)
+                    if found:
+                        return self._arrive(found[-1], StopReason.GOTO, f"{found[-1]:,}")
+                return self._arrive(0, StopReason.GOTO, "0")
+
+            return self._search("reverse-step", on_chunk, search)
+
+        return self._counted(count, "reverse-step", once)
 
     def _counted(self, count: int, word: str, once: Callable[[], Snapshot]) -> Snapshot:
         if count < 1:
