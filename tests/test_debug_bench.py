@@ -29,3 +29,9 @@ def test_last_change_and_snapshot_costs() -> None:
     shots = debugger.snapshot_cost((10, 400), repeat=3)
     assert set(shots["ns_by_depth"]) == {10, 400}
     assert "400 deep" in shots["text"]
+
+
+def test_watchpoint_cost() -> None:
+    result = debugger.watchpoint_cost(rounds=1, steps=5_000)
+    assert result["watch_s"] > 0 and result["plain_s"] > 0
+    assert "watchpoint" in result["text"]

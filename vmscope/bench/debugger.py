@@ -11,6 +11,8 @@ and returns a dict of medians and ratios with a `text` line to print.
   the same steps, and against program.run of the whole program.
 - last_change_cost: last_change back across the steps of a loop (single
   steps, an evaluation each) against the forward continue over them.
+- watchpoint_cost: a continue watching a variable that does not change,
+  against a plain one.
 - snapshot_cost: one Session.snapshot() at several stack depths (it is
   meant to stay flat: frames are folded)."""
 
@@ -182,6 +184,36 @@ def last_change_cost(rounds: int = 3, steps: int = 100_000) -> dict[str, Any]:
                     f" vs {fmt_ns(t['forward'].median * 1e9)}), medians of {rounds}"}
 
 
+def watchpoint_cost(rounds: int = 3, steps: int = 200_000) -> dict[str, Any]:
+    """A continue with a watchpoint on a variable that does not change again,
+    against a plain continue over the same steps (today's watchpoints take the
+    single-step path; trapping only the stores to the slot is a later round)."""
+    import vmscope
+    from vmscope.debug import Session, State
+
+    program = vmscope.compile_source(REVERSE.replace("ITERATIONS", str(_iterations_for(steps))),
+                                     "watch.vms").at_level(0)
+    program.code  # noqa: B018
+
+    def run(watch: bool) -> None:
+        session = Session(program)
+        session.run_to(line=3)  # past `mark = 1`
+        if watch:
+            session.add_watchpoint("mark")
+        assert session.continue_().state is State.FINISHED
+
+    t = interleaved({"plain": lambda: run(False), "watch": lambda: run(True)}, rounds,
+                    "watchpoint")
+    plain, watch = t["plain"].median, t["watch"].median
+    ratio = watch / plain
+    return {"plain_s": plain, "watch_s": watch, "ratio": ratio, "steps": steps,
+            "steps_per_s": steps / watch,
+            "text": f"continue with a watchpoint on a variable that does not change: {ratio:.1f}x "
+                    f"a plain continue ({fmt_ns(watch * 1e9)} vs {fmt_ns(plain * 1e9)}, "
+                    f"{fmt_count(steps / watch)} steps/s: the single-step path), medians of "
+                    f"{rounds}"}
+
+
 def snapshot_cost(depths: tuple[int, ...] = (10, 1_000, 20_000),
                   repeat: int = 200) -> dict[str, Any]:
     """One snapshot's time at each stack depth (medians of `repeat`)."""
@@ -212,4 +244,4 @@ def debugger_benchmarks(rounds: int = 5) -> list[dict[str, Any]]:
     """All of the above, for `vmscope bench --debugger`."""
     return [continue_speed_deep(rounds), continue_speed_flat(rounds),
             reverse_continue_cost(max(rounds // 2, 2)), last_change_cost(max(rounds // 2, 2)),
-            snapshot_cost()]
+            watchpoint_cost(max(rounds // 2, 2)), snapshot_cost()]

@@ -4,7 +4,7 @@ state saved per program file. See docs/api.md, "The debugger"."""
 
 from vmscope.debug.breakpoints import BreakKind, Breakpoint, Location, parse_location
 from vmscope.debug.errors import DebugError, LocationError
-from vmscope.debug.inspect import Child, Root, ValueDetail, ValueRef
+from vmscope.debug.inspection import Child, Root, ValueDetail, ValueRef
 from vmscope.debug.session import Session
 from vmscope.debug.snapshot import FrameView, Snapshot, State, StopReason, ValueView
 from vmscope.debug.stops import LogMessage

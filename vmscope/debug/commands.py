@@ -15,7 +15,7 @@ from enum import Enum
 
 from vmscope.debug import console
 from vmscope.debug.errors import DebugError
-from vmscope.debug.inspect import ValueRef
+from vmscope.debug.inspection import ValueRef
 from vmscope.debug.session import OnChunk, Session
 from vmscope.debug.snapshot import Snapshot, ValueView, render
 from vmscope.debug.words import (

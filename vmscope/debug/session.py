@@ -25,7 +25,7 @@ from vmscope.debug.errors import DebugError
 from vmscope.debug.evaluate import Evaluator
 from vmscope.debug.frames import Frames
 from vmscope.debug.history import DEFAULT_CAP, DEFAULT_EVERY, History
-from vmscope.debug.inspect import Inspecting
+from vmscope.debug.inspection import Inspecting
 from vmscope.debug.reverse import Reverse
 from vmscope.debug.snapshot import Snapshot, StackItem, State, StopReason, ValueView, WatchView
 from vmscope.debug.stepping import Stepping
