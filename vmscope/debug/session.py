@@ -8,7 +8,7 @@ pause traps every slot, so it runs near fast-loop speed.
 The Session is assembled from mixins, one concern each: where it stops
 (stops.py), frames and evaluation (frames.py), the stepping words
 (stepping.py), reverse execution (reverse.py) and value inspection
-(inspect.py). This module holds the VM, one step, the fast run, checkpoints
+(inspection.py). This module holds the VM, one step, the fast run, checkpoints
 and snapshots."""
 
 from __future__ import annotations
