@@ -84,8 +84,10 @@ def test_line_breakpoint_with_condition_and_hit_count() -> None:
     assert snap.frames[-1].locals[0][1].text == "1"
     s2 = session(FIB)
     bp = s2.add_breakpoint(line=3, hit_count=3)
+    assert bp.ignore_count == 2  # from hit 3 = ignore the first 2 (gdb's count)
     snap = s2.continue_()
-    assert bp.hits == 3
+    assert s2.get_breakpoint(bp.id).hits == 3  # records are frozen: ask the session
+    assert s2.get_breakpoint(bp.id).ignore_count == 0
     assert [f.function for f in snap.frames] == ["<main>", "fib", "fib", "fib"]
 
 
@@ -94,7 +96,7 @@ def test_broken_condition_stops_and_reports() -> None:
     bp = s.add_breakpoint(line=3, condition="n + 'x'")
     snap = s.continue_()
     assert snap.state is State.PAUSED
-    assert bp.last_error is not None and "condition failed" in snap.detail
+    assert s.get_breakpoint(bp.id).last_error is not None and "condition failed" in snap.detail
 
 
 def test_ip_and_opcode_breakpoints() -> None:

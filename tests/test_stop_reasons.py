@@ -85,3 +85,26 @@ def test_watches_and_watchpoints_are_removed_through_the_session(watchpoint: boo
     assert [w.expr for w in s.snapshot().watches] == ["i"]
     s.clear_watches()
     assert s.snapshot().watches == ()
+
+
+def test_a_watchpoint_sees_a_change_past_the_text_a_pane_shows() -> None:
+    src = "let xs = range(200)\nxs[150] = -1\nprint(len(xs))\n"
+    s = Session(vmscope.compile_source(src, "t.vms"))
+    s.run_to(line=2)
+    s.add_watchpoint("xs")
+    snap = s.continue_()
+    assert snap.reason is StopReason.WATCHPOINT and snap.line == 3
+    assert snap.detail.startswith("xs: [0, 1, 2")
+
+
+def test_each_new_word_names_its_reason() -> None:
+    s = Session(vmscope.compile_source("fn f() { return 1 }\nlet x = f()\nprint(x)\n", "t.vms"))
+    s.run_to(location="f")
+    assert s.reverse_finish().reason is StopReason.CALL
+    s.run_to(location="f")
+    assert s.finish().reason is StopReason.RETURN
+    s.continue_()
+    assert s.last_change("x").reason is StopReason.CHANGE
+    s.restart()
+    assert s.step_statement().reason is StopReason.STATEMENT
+    assert StopReason.CALL.label == "at the call" and StopReason.CHANGE.label == "changed"

@@ -9,6 +9,8 @@ instructions of that block that the leader's count over- or under-states."""
 
 from __future__ import annotations
 
+import operator
+
 from vmscope.vm.machine import VM
 from vmscope.vm.opcodes import JUMPS, Op
 from vmscope.vm.program import Closure, CompiledCode
@@ -45,6 +47,8 @@ class HitCounter:
             self.block_end[ip] = end
             if self.is_leader[ip]:
                 end = ip
+        self.leaders = [ip for ip in range(n) if self.is_leader[ip]]
+        self.sizes = [self.block_end[ip] - ip for ip in self.leaders]
         self.counts = [0] * n  # entries into each block, by leader ip
         self.adjust = [0] * n  # per-instruction corrections plus single-stepped hits
         self.fast: list[Closure] = [
@@ -83,9 +87,8 @@ class HitCounter:
 
     def total(self) -> int:
         """All instructions executed: the step count."""
-        counts, end = self.counts, self.block_end
-        return sum(counts[ip] * (end[ip] - ip) for ip, lead in enumerate(self.is_leader)
-                   if lead and counts[ip]) + sum(self.adjust)
+        entries = map(self.counts.__getitem__, self.leaders)
+        return sum(map(operator.mul, entries, self.sizes)) + sum(self.adjust)
 
     def hits(self) -> list[int]:
         counts, leader_of = self.counts, self.leader_of

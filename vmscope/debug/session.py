@@ -1,8 +1,15 @@
-"""debug.Session: one object drives a program for the TUI, `vmscope trace`
-and the tests. Stepping runs one closure at a time with full accounting;
-"continue" runs the VM's own counted loop over a code list in which
-breakpoints are trap closures (as a native debugger patches int3) and pause
-traps every slot, so it runs near fast-loop speed."""
+"""debug.Session: one object drives a program for the TUI, the DAP server,
+`vmscope trace` and the tests. Stepping runs one closure at a time with full
+accounting; a run to a place ("continue", "finish", "until", a call stepped
+over) runs the VM's own loop over a code list in which breakpoints and the
+run's targets are trap closures (as a native debugger patches int3) and
+pause traps every slot, so it runs near fast-loop speed.
+
+The Session is assembled from mixins, one concern each: where it stops
+(stops.py), frames and evaluation (frames.py), the stepping words
+(stepping.py), reverse execution (reverse.py) and value inspection
+(inspection.py). This module holds the VM, one step, the fast run, checkpoints
+and snapshots."""
 
 from __future__ import annotations
 
@@ -14,26 +21,27 @@ from typing import Any
 from vmscope.api import Program
 from vmscope.clock import Clock
 from vmscope.debug.accounting import HitCounter
-from vmscope.debug.breakpoints import BreakKind, Breakpoint, ips_of
+from vmscope.debug.breakpoints import Breakpoint
+from vmscope.debug.errors import DebugError
+from vmscope.debug.evaluate import Evaluator
+from vmscope.debug.frames import Frames
 from vmscope.debug.history import DEFAULT_CAP, DEFAULT_EVERY, History
-from vmscope.debug.snapshot import (
-    FrameView,
-    Snapshot,
-    StackItem,
-    State,
-    StopReason,
-    ValueView,
-    WatchView,
-    locals_of,
-)
-from vmscope.debug.stops import Stops, trap_closure
+from vmscope.debug.inspection import Inspecting
+from vmscope.debug.reverse import Reverse
+from vmscope.debug.snapshot import Snapshot, StackItem, State, StopReason, ValueView, WatchView
+from vmscope.debug.stepping import Stepping
+from vmscope.debug.stops import LogMessage, Stops, trap_closure
 from vmscope.errors import ErrorKind, GuestError, InternalError, VmsError
 from vmscope.lang.values import DEFAULT_LIMITS, UNSET, Limits
-from vmscope.vm.machine import Halt, Stop
+from vmscope.vm.machine import VM, Halt, Stop
 from vmscope.vm.opcodes import Op
 from vmscope.vm.program import Closure
 
+OnChunk = Callable[["Session"], None]
+Until = Callable[[], "StopReason | None"]
 TICK_SECONDS = 0.1  # a running continue checkpoints and reports this often
+CHECKPOINT_SHARE = 50  # checkpoints take at most 1/50 of the run's time
+FOLD_KEEP = 10  # a deep stack shows this many frames at each end, as tracebacks do
 
 
 class _Ticker(threading.Thread):
@@ -56,7 +64,11 @@ class _Ticker(threading.Thread):
         self.join()
 
 
-class Session(Stops):
+class Session(Stops, Frames, Stepping, Reverse, Inspecting):
+    """A program under the debugger. Every operation that moves the program
+    returns the new Snapshot; one that cannot be done now raises DebugError
+    (a ValueError) with the sentence to show, and changes nothing."""
+
     def __init__(self, program: Program, limits: Limits = DEFAULT_LIMITS, *,
                  clock: Clock = time.perf_counter_ns, checkpoint_every: int = DEFAULT_EVERY,
                  memory_cap: int = DEFAULT_CAP) -> None:
@@ -64,24 +76,32 @@ class Session(Stops):
         self.code = program.code
         self.limits = limits
         self.clock = clock
+        self.evaluator = Evaluator(program.resolved, self.code)
         self.history = History(checkpoint_every, memory_cap)
         self.breakpoints: dict[int, Breakpoint] = {}
         self.watches: list[str] = []
         self.watchpoints: dict[str, str | None] = {}  # expression -> last value text
-        self.bp_stops: list[int] = []  # steps at which a breakpoint stopped the program
+        self.logs: list[LogMessage] = []  # logpoint messages, oldest first (never rewound)
+        self._watch_keys: dict[str, object] = {}
+        self._bp_at: dict[int, list[int]] = {}
+        self._bp_lock = threading.Lock()
         self._next_bp = 1
+        self._targets: frozenset[int] = frozenset()  # the running operation's own traps
         self._pause = threading.Event()
         self._tick = threading.Event()
         self.tick_seconds = TICK_SECONDS
         self._lock = threading.RLock()
+        self._selected = 0
         self.restart()
 
     # ---- lifecycle ------------------------------------------------------------------------
 
     def restart(self) -> Snapshot:
+        """Back to the start: a fresh VM; breakpoints, watches and the log stay."""
         with self._lock:
             self.output: list[str] = []
-            self.vm = self.program.new_vm(self.output.append, self.limits)
+            self._output_text = ("", 0)  # the joined output and how many chunks it holds
+            self.vm = self.program.new_vm(self._write, self.limits)
             self.counter = HitCounter(self.code)
             self.live: list[Closure] = list(self.counter.fast)
             self.vm.code = self.live
@@ -93,12 +113,14 @@ class Session(Stops):
             self.error: VmsError | InternalError | None = None
             self.last_ip: int | None = None
             self.popped: tuple[Any, ...] = ()
+            self._selected = 0
             self.history.clear()
-            self.bp_stops.clear()
-            self._checkpoint()
-            for expr in self.watchpoints:
-                self.watchpoints[expr] = self._watch_text(expr)
+            self._checkpoint(force=True)
+            self._rebase_watchpoints()
             return self.snapshot()
+
+    def _write(self, text: str) -> None:
+        self.output.append(text)
 
     @property
     def steps(self) -> int:
@@ -107,6 +129,18 @@ class Session(Stops):
     @property
     def done(self) -> bool:
         return self.state in (State.FINISHED, State.ERROR)
+
+    def _require_running(self, word: str) -> None:
+        """A forward move at the end says why nothing happens."""
+        if self.state is State.FINISHED:
+            raise DebugError(f"{word}: the program has finished (restart runs it again)")
+        if self.state is State.ERROR:
+            raise DebugError(f"{word}: the program stopped with an error (restart runs it "
+                             "again; stepping back shows how it got there)")
+
+    def _moved(self) -> None:
+        """The program is about to move: the selected frame goes back to 0."""
+        self._selected = 0
 
     # ---- one instruction ------------------------------------------------------------------
 
@@ -159,42 +193,85 @@ class Session(Stops):
         self._stopped(State.ERROR, StopReason.ERROR)
         return False
 
-    def _checkpoint(self) -> None:
-        vm = self.vm
-        state = (vm.slots, vm.frames, vm.globals, vm.ip, vm.steps, vm.deepest,
-                 self.counter.state())
-        self.history.take(vm.steps, state, len(self.output))
-        if self.history.cost_ns * 50 > self.vm_ns and self.history.every < 1 << 20:
-            self.history.every *= 2  # keep checkpoints under ~2% of the run
-
-    def _restore(self, step: int) -> None:
-        point, state = self.history.at_or_before(step)
-        vm = self.vm
-        vm.slots, vm.frames, vm.globals, vm.ip, vm.steps, vm.deepest, counts = state
-        self.counter.restore(counts)
-        del self.output[point.output_chunks:]
-        self.state, self.error, self.popped, self.last_ip = State.PAUSED, None, (), None
-
-    # ---- stepping -------------------------------------------------------------------------
-
     def _stopped(self, state: State, reason: StopReason, detail: str = "") -> None:
         self.state, self.reason, self.detail = state, reason, detail
 
-    def _run_steps(self, until: Callable[[], bool], reason: StopReason,
-                   on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
-        """Single-step until `until()` holds after a step, the program ends, a
-        breakpoint or watchpoint fires, or pause is requested; `on_chunk`
-        hears about the run every tick, as a continue's does."""
+    # ---- checkpoints ----------------------------------------------------------------------
+
+    def _checkpoint(self, *, force: bool = False, optional: bool = False) -> None:
+        """Record the whole VM state for step back. Checkpoints are kept under
+        1/CHECKPOINT_SHARE of the run's time: past that they are taken half as
+        often, and an `optional` one (a fast run's tick: a deep stack pickles
+        large) is skipped."""
+        history = self.history
+        over = bool(history.points) and history.cost_ns * CHECKPOINT_SHARE > self.vm_ns
+        if optional and over and not force:
+            return
+        history.take(self.vm.steps, self._vm_state(self.vm), len(self.output), force=force)
+        if over and history.every < 1 << 20:
+            history.every *= 2
+
+    def _vm_state(self, vm: VM) -> tuple[Any, ...]:
+        return (vm.slots, vm.frames, vm.globals, vm.ip, vm.steps, vm.deepest,
+                self.counter.state())
+
+    def _load(self, vm: VM, state: tuple[Any, ...]) -> tuple[list[int], list[int]]:
+        vm.slots, vm.frames, vm.globals, vm.ip, vm.steps, vm.deepest, counts = state
+        return counts
+
+    def _restore(self, step: int) -> None:
+        """The live VM at the last checkpoint at or before `step`."""
+        point, state = self.history.at_or_before(step)
+        self.counter.restore(self._load(self.vm, state))
+        del self.output[point.output_chunks:]
+        self._output_text = ("", 0)
+        self.state, self.error, self.popped, self.last_ip = State.PAUSED, None, (), None
+
+    def _replay_to(self, step: int) -> None:
+        """Run the live VM forward to `step` at speed, observing nothing (no
+        breakpoints, no timing); hit counts stay exact. Stops early at the end
+        or an error, as a run would."""
+        vm, counter = self.vm, self.counter
+        budget = step - vm.steps
+        if self.limits.max_steps is not None:
+            budget = min(budget, self.limits.max_steps - vm.steps)
+        if budget <= 0 or self.done:
+            return
+        vm.code = counter.fast
+        counter.enter_fast(vm.ip)
+        try:
+            stop = vm.run_for(budget)
+        except GuestError as err:
+            counter.leave_fast(vm.ip, wrapper_ran=True)
+            self._fail(err, vm.ip)
+            return
+        finally:
+            vm.code = self.live
+        if stop is Stop.HALT:
+            self._stopped(State.FINISHED, StopReason.FINISHED)
+            self.last_ip = vm.ip
+            return
+        counter.leave_fast(vm.ip)
+
+    # ---- running: one step at a time ------------------------------------------------------
+
+    def _run_steps(self, until: Until, word: str, on_chunk: OnChunk | None = None,
+                   over: int | None = None) -> Snapshot:
+        """Single-step until `until()` names a reason to stop after a step, the
+        program ends, a breakpoint or watchpoint fires, or pause is asked for.
+        With `over` (a frame depth), a call made from that depth runs at speed
+        to its return. `on_chunk` hears about the run every tick."""
         with self._lock:
-            if self.done:
-                return self.snapshot()
+            self._require_running(word)
+            self._moved()
             self._pause.clear()
             self.state = State.RUNNING
+            vm = self.vm
             first = True
             tick_ns = round(self.tick_seconds * 1e9)
             report_at = self.clock() + tick_ns if on_chunk is not None else 0
             while True:
-                if on_chunk is not None and not self.vm.steps & 1023 and \
+                if on_chunk is not None and not vm.steps & 1023 and \
                         self.clock() >= report_at:
                     on_chunk(self)
                     report_at = self.clock() + tick_ns
@@ -203,207 +280,134 @@ class Session(Stops):
                 first = False
                 if not self._step():
                     break
-                if self.history.due(self.vm.steps):
+                if self.history.due(vm.steps):
                     self._checkpoint()
                 if self._watchpoint_hit():
                     break
-                if until():
-                    self._stopped(State.PAUSED, reason)
+                if over is not None and len(vm.frames) > over and self._fast_allowed():
+                    ret = vm.frames[over][1] + 1
+                    if not self._fast({ret}, lambda: None if len(vm.frames) > over else
+                                      StopReason.RETURN, on_chunk, step_off=False):
+                        break  # something else stopped the call
+                    self.state = State.RUNNING
+                    first = True  # its breakpoints were tested by the fast run
+                reason = until()
+                if reason is not None:
+                    self._stopped(State.PAUSED, reason, self.detail if reason is
+                                  self.reason else "")
                     break
                 if self._pause.is_set():
                     self._stopped(State.PAUSED, StopReason.PAUSE)
                     break
             return self.snapshot()
 
-    def step(self) -> Snapshot:
-        """Step one instruction (into calls)."""
-        return self._run_steps(lambda: True, StopReason.STEP)
+    def _fast_allowed(self) -> bool:
+        """Watchpoints and a step limit need a check after every step."""
+        return not self.watchpoints and self.limits.max_steps is None
 
-    def _position(self) -> tuple[int, int, int]:
-        instr = self.code.instrs[self.vm.ip]
-        return len(self.vm.frames), instr.func, instr.span.line
+    # ---- running: at speed ----------------------------------------------------------------
 
-    def step_line(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
-        """Run until the source line changes, stepping into calls."""
-        start = self._position()
-        return self._run_steps(lambda: self._position() != start, StopReason.LINE, on_chunk)
-
-    def step_over(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
-        """Next line in this function; calls made meanwhile run to their return."""
-        depth, func, line = self._position()
-
-        def arrived() -> bool:
-            d, f, ln = self._position()
-            return d < depth or (d == depth and (f, ln) != (func, line))
-
-        return self._run_steps(arrived, StopReason.NEXT, on_chunk)
-
-    def step_out(self, on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
-        """Run until the current function returns to its caller."""
-        depth = len(self.vm.frames)
-        if depth == 0:
-            return self.continue_(on_chunk=on_chunk)
-        return self._run_steps(lambda: len(self.vm.frames) < depth, StopReason.RETURN,
-                               on_chunk)
-
-    def run_to(self, *, ip: int | None = None, line: int | None = None) -> Snapshot:
-        """Continue to an ip or to the start of a line (a temporary breakpoint)."""
-        if ip is None and line is None:
-            raise ValueError("run_to needs an ip or a line")
-        bp = Breakpoint(0, BreakKind.IP if ip is not None else BreakKind.LINE,
-                        ip if ip is not None else line)  # type: ignore[arg-type]
-        targets = set(ips_of(bp, self.code))
-        return self.continue_(extra_stops=targets, reason=StopReason.CURSOR)
-
-    # ---- continue -------------------------------------------------------------------------
-
-    def continue_(self, extra_stops: set[int] | None = None,
-                  reason: StopReason = StopReason.CURSOR,
-                  on_chunk: Callable[[Session], None] | None = None) -> Snapshot:
-        """Run until a breakpoint, the end, an error, or pause()."""
+    def _go(self, targets: set[int], arrived: Until, word: str,
+            on_chunk: OnChunk | None = None) -> Snapshot:
+        """Run until a target ip where `arrived()` names a reason, a
+        breakpoint, the end, an error, or pause(); at speed where it can."""
         with self._lock:
-            if self.done:
-                return self.snapshot()
-            if self.watchpoints or self.limits.max_steps is not None:
-                # Both need a check after every step: the slow, exact path.
-                return self._run_steps(lambda: self.vm.ip in (extra_stops or ()), reason,
+            self._require_running(word)
+            if not self._fast_allowed():
+                vm = self.vm
+                return self._run_steps(lambda: arrived() if vm.ip in targets else None, word,
                                        on_chunk)
-            self._pause.clear()
-            self._repatch()  # a pause that came after the last run left traps everywhere
-            self.state = State.RUNNING
-            extra = extra_stops or set()
-            for ip in extra:
-                self.live[ip] = trap_closure
-            try:
-                self._continue_loop(extra, reason, on_chunk)
-            finally:
-                self._pause.clear()
-                self._repatch()
+            self._moved()
+            self._fast(targets, arrived, on_chunk)
             return self.snapshot()
 
-    def _continue_loop(self, extra: set[int], reason: StopReason,
-                       on_chunk: Callable[[Session], None] | None) -> None:
-        vm = self.vm
-        counter = self.counter
-        if not self._step():  # step off the current instruction (it may be a trap)
-            return
+    def _fast(self, targets: set[int], arrived: Until, on_chunk: OnChunk | None, *,
+              step_off: bool = True) -> bool:
+        """The fast run; True when it stopped because `arrived()` said so. It
+        first steps off the current instruction (a stop there was just
+        reported), unless `step_off` is False (a call just entered)."""
+        self._pause.clear()
+        self._targets = frozenset(targets)
+        self._repatch()  # a pause that came after the last run left traps everywhere
+        self.state = State.RUNNING
+        try:
+            return self._fast_loop(targets, arrived, on_chunk, step_off)
+        finally:
+            self._targets = frozenset()
+            self._pause.clear()
+            self._repatch()
+            self.vm.steps = self.counter.total()
+
+    def _fast_loop(self, targets: set[int], arrived: Until, on_chunk: OnChunk | None,
+                   step_off: bool) -> bool:
+        vm, counter = self.vm, self.counter
+        if step_off and not self._step():  # off the current instruction (it may be a trap)
+            return False
         ticker = _Ticker(self)
         ticker.start()
         try:
             while True:
                 if self._pause.is_set():
                     self._stopped(State.PAUSED, StopReason.PAUSE)
-                    return
-                if vm.ip in extra:
-                    self._stopped(State.PAUSED, reason)
-                    return
-                counter.enter_fast(vm.ip)
+                    return False
+                ip = vm.ip
+                if ip in self._bp_at or ip in targets:
+                    if ip in self._bp_at and self._breakpoint_hit():
+                        return False
+                    if ip in targets:
+                        reason = arrived()
+                        if reason is not None:
+                            self._stopped(State.PAUSED, reason)
+                            return True
+                    if not self._step():
+                        return False
+                    continue
+                counter.enter_fast(ip)
                 start = self.clock()
                 try:
-                    stop = self._run_fast()
+                    stop = vm.run()
                 except GuestError as err:
                     counter.leave_fast(vm.ip, wrapper_ran=True)
-                    vm.steps = counter.total()
                     self._fail(err, vm.ip)
-                    return
+                    return False
                 finally:
                     self.vm_ns += self.clock() - start
                 if stop is Stop.HALT:
-                    vm.steps = counter.total()
                     self._stopped(State.FINISHED, StopReason.FINISHED)
                     self.last_ip = vm.ip
-                    return
+                    return False
                 counter.leave_fast(vm.ip)
-                vm.steps = counter.total()
                 self.last_ip, self.popped = None, ()
                 if self._tick.is_set():
                     self._tick.clear()
                     if not self._pause.is_set():
                         self._repatch()
-                    self._checkpoint()
+                    vm.steps = counter.total()
+                    self._checkpoint(optional=True)
                     if on_chunk is not None:
                         on_chunk(self)
-                    continue
-                if self._pause.is_set() or vm.ip in extra:
-                    continue  # reported at the loop top
-                if self._breakpoint_hit():
-                    return
-                if not self._step():
-                    return
         finally:
             ticker.stop()
 
-    def _run_fast(self) -> Stop:
-        """The VM's own fast loop over the live code list; steps are not counted
-        there (the hit counter's block counts give them)."""
-        return self.vm.run()
-
     def pause(self) -> None:
-        """Ask a running continue to stop; safe from any thread. Every slot of
+        """Ask a running operation to stop; safe from any thread. Every slot of
         the live code list becomes a trap, so even `while true {}` stops at once."""
         self._pause.set()
         self.live[:] = [trap_closure] * len(self.live)
 
-    # ---- step back ------------------------------------------------------------------------
-
-    def goto(self, step: int) -> Snapshot:
-        """Put the program in exactly the state it had after `step` steps
-        (back by checkpoint and replay; forward by stepping, ignoring breakpoints)."""
-        with self._lock:
-            step = max(0, step)
-            if step <= self.vm.steps:
-                # Replay at least the last step, so what it pushed and popped is known.
-                self._restore(max(0, step - 1))
-            while self.vm.steps < step and self._step():
-                pass
-            if not self.done:
-                self._stopped(State.PAUSED if self.vm.steps else State.READY, StopReason.GOTO,
-                              f"{self.vm.steps:,}")
-            elif step > self.vm.steps:  # past the end: say where the end is
-                self.detail = f"the program ends at step {self.vm.steps:,}"
-            return self.snapshot()
-
-    def step_back(self) -> Snapshot:
-        return self.goto(self.vm.steps - 1)
-
-    def _trail(self, first: int, last: int) -> list[tuple[int, int, int]]:
-        """Positions (depth, func, line) before each step in [first, last]."""
-        self._restore(first)
-        while self.vm.steps < first and self._step():
-            pass
-        trail = [self._position()]
-        while self.vm.steps < last and self._step():
-            trail.append(self._position())
-        return trail
-
-    def step_back_line(self) -> Snapshot:
-        """Back to where the previous line (in execution order) began."""
-        now = self.vm.steps
-        window = 64
-        while True:
-            first = max(0, now - window)
-            trail = self._trail(first, now)
-            i = len(trail) - 1
-            while i > 0 and trail[i - 1] == trail[-1]:
-                i -= 1  # the start of the current line's run
-            j = i - 1
-            while j > 0 and trail[j - 1] == trail[i - 1]:
-                j -= 1  # the start of the previous line's run
-            if (j > 0 or first == 0) and i > 0:
-                return self.goto(first + j)
-            if first == 0:
-                return self.goto(0)
-            window *= 4
-
-    def step_back_breakpoint(self) -> Snapshot:
-        earlier = [s for s in self.bp_stops if s < self.vm.steps]
-        return self.goto(earlier[-1] if earlier else 0)
-
     # ---- snapshots ------------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
+        """The state now, as the panes show it (frames folded, values short)."""
         with self._lock:
             return self._snapshot()
+
+    def _output(self) -> str:
+        text, chunks = self._output_text
+        if chunks != len(self.output):
+            text += "".join(self.output[chunks:])
+            self._output_text = (text, len(self.output))
+        return text
 
     def _snapshot(self) -> Snapshot:
         vm, code = self.vm, self.code
@@ -421,19 +425,21 @@ class Session(Stops):
                       d >= depth - pushed)
             for d in range(depth - 1, -1, -1)
         )
-        frames = []
-        for slots, call_ip, _ in vm.frames:
-            caller = code.functions[code.instrs[call_ip].func]
-            frames.append(FrameView(caller.name, call_ip, code.instrs[call_ip].span,
-                                    locals_of(caller, slots, call_ip)))
-        frames.append(FrameView(fn.name, ip, instr.span, locals_of(fn, vm.slots, ip)))
+        count = len(vm.frames) + 1
+        if count > 2 * FOLD_KEEP:
+            levels = [*range(count - 1, count - 1 - FOLD_KEEP, -1),
+                      *range(FOLD_KEEP - 1, -1, -1)]
+        else:
+            levels = list(range(count - 1, -1, -1))
+        frames = tuple(self.frame_view(level) for level in levels)
         globals_ = tuple((name, ValueView.of(value))
                          for name, value in zip(code.global_names, vm.globals, strict=True)
                          if value is not UNSET)
+        selected = min(self._selected, count - 1)
         watches = []
         for expr in [*self.watches, *self.watchpoints]:
             try:
-                watches.append(WatchView(expr, ValueView.of(self.evaluate(expr))))
+                watches.append(WatchView(expr, ValueView.of(self.evaluate(expr, selected))))
             except (VmsError, RecursionError) as exc:
                 watches.append(WatchView(expr, None, getattr(exc, "message", str(exc))))
         err = self.error
@@ -441,11 +447,11 @@ class Session(Stops):
             state=self.state, reason=self.reason, detail=self.detail, ip=ip, instr=instr,
             steps=vm.steps,
             stack=stack, popped=tuple(ValueView.of(v) for v in self.popped),
-            frames=tuple(frames), globals=globals_, watches=tuple(watches),
-            output="".join(self.output), hits=tuple(self.counter.hits()),
+            frames=frames, globals=globals_, watches=tuple(watches),
+            output=self._output(), hits=tuple(self.counter.hits()),
             error=(err.headline(self.program.source.name) if isinstance(err, VmsError)
                    else (str(err) if err else None)),
             error_span=err.span if isinstance(err, VmsError) else None,
             elapsed_ns=self.vm_ns, times_ns=tuple(self.times),
             checkpoints=len(self.history.points), checkpoint_bytes=self.history.bytes,
-            memory_cap=self.history.cap_bytes)
+            memory_cap=self.history.cap_bytes, frame_count=count, selected_frame=selected)

@@ -1,6 +1,7 @@
 """`vmscope trace`: one line per executed instruction, in the manner of clox's
 and byterun's traces: step, ip, line:col, opcode and operands, and the value
-stack after the step (bottom first), driven through the debug Session."""
+stack after the step (bottom first; strings quoted, as the language writes a
+str inside a list), driven through the debug Session."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ def trace_lines(program: Program, *, limit: int | None = None, start_line: int |
     Pass `session` to read how the run ended afterwards."""
     session = session if session is not None else Session(program, limits)
     code = program.code
-    if start_line is not None or start_ip is not None:
-        session.run_to(ip=start_ip, line=start_line)
+    if start_ip is not None:
+        session.run_to(ip=start_ip)  # a DebugError when no code is there
+    elif start_line is not None:
+        session.run_to(line=start_line)
     emitted = 0
     printed = len(session.output)
     while not session.done and (limit is None or emitted < limit):

@@ -33,7 +33,6 @@ from vmscope.tui.stack import StackView
 from vmscope.tui.status import KeyFooter, StatusLine
 from vmscope.tui.variables import GlobalsView
 from vmscope.tui.watches import WatchesView
-from vmscope.vm.opcodes import Op
 
 FOOTER_ONE_ROW = 120  # columns the debugger's keys and ^p need on one footer row
 
@@ -117,12 +116,11 @@ class DebuggerApp(ProfilingApp):
             for bp in breakpoints:
                 if bp.kind is BreakKind.IP:
                     continue
-                line = bp.where if isinstance(bp.where, int) else None
-                opcode = bp.where if isinstance(bp.where, Op) else None
-                with suppress(ValueError):  # no instruction there any more
-                    kept = new.add_breakpoint(line=line, opcode=opcode, condition=bp.condition,
-                                              hit_count=bp.hit_count)
-                    new.enable_breakpoint(kept.id, bp.enabled)
+                # no code there any more, or the condition no longer compiles: dropped
+                with suppress(ValueError, VmsError):
+                    new.add_breakpoint(bp.location, condition=bp.condition,
+                                       ignore_count=bp.ignore_count, temporary=bp.temporary,
+                                       log_message=bp.log_message, enabled=bp.enabled)
             for expr in watches:
                 new.add_watch(expr)
             for expr in watchpoints:
@@ -169,7 +167,7 @@ class DebuggerApp(ProfilingApp):
 
     def _subtitles(self, snap: Snapshot) -> None:
         self.query_one(StackView).border_subtitle = f"depth {len(snap.stack)}"
-        self.query_one(FramesView).border_subtitle = f"{len(snap.frames)}"
+        self.query_one(FramesView).border_subtitle = f"{snap.frame_count:,}"
         lines = snap.output.count("\n")
         self.query_one(OutputView).border_subtitle = f"{lines} lines" if lines else ""
 

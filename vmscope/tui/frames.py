@@ -1,6 +1,7 @@
 """The Frames pane: the guest call stack, innermost first; each frame's row
-(depth, function, line:col) is followed by one row per local. Selecting a
-frame shows its position in the Source pane (post-mortem included)."""
+(depth, function, line:col) is followed by one row per local; a deep stack
+comes folded (both ends, a count between). Selecting a frame shows its
+position in the Source pane (post-mortem included)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,19 @@ class FramesView(LineView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.frames: tuple[FrameView, ...] = ()  # innermost first
-        self.rows: list[tuple[int, int]] = []  # (frame, local index or -1)
+        self.rows: list[tuple[int, int]] = []  # (frame, local index; -1 its head, -2 a fold)
+        self.omitted = 0
+        self.frame_count = 0
 
     def update_view(self, snapshot: Snapshot | None) -> None:
         self.frames = tuple(reversed(snapshot.frames)) if snapshot else ()
-        self.rows = [(f, i) for f, frame in enumerate(self.frames)
-                     for i in range(-1, len(frame.locals))]
+        self.omitted = snapshot.omitted_frames if snapshot else 0
+        self.frame_count = snapshot.frame_count if snapshot else 0
+        self.rows = []
+        for f, frame in enumerate(self.frames):
+            if f and self.frames[f - 1].level + 1 != frame.level:
+                self.rows.append((-1, -2))  # a deep stack is folded here
+            self.rows.extend((f, i) for i in range(-1, len(frame.locals)))
         self.cursor = 0
         self.rows_changed()
         self.scroll_to(y=0, animate=False, immediate=True, force=True)
@@ -43,10 +51,14 @@ class FramesView(LineView):
 
     def render_row(self, row: int, width: int) -> Text:
         index, local = self.rows[row]
+        if local == -2:
+            plural = "s" if self.omitted != 1 else ""
+            return Text(f"    … {self.omitted:,} frame{plural} omitted", self.dim_style())
         frame = self.frames[index]
         text = Text()
         if local < 0:
-            text.append(f"{len(self.frames) - 1 - index:>3} ", self.dim_style())
+            depth = self.frame_count - 1 - frame.level  # 0 is <main>, as before the fold
+            text.append(f"{depth:>3} ", self.dim_style())
             text.append(frame.function, self.part("frames--name"))
             text.append(f"  {frame.span.line}:{frame.span.col}", self.dim_style())
             return text
@@ -57,7 +69,7 @@ class FramesView(LineView):
         return text
 
     def _announce(self, row: int) -> None:
-        if 0 <= row < len(self.rows):
+        if 0 <= row < len(self.rows) and self.rows[row][0] >= 0:
             self.post_message(self.Selected(self.frames[self.rows[row][0]]))
 
     def on_line_view_row_clicked(self, event: LineView.RowClicked) -> None:
