@@ -26,7 +26,7 @@ from vmscope.rows import (
     make_runner,
     parse_table,
 )
-from vmscope.rows import command as eval_command
+from vmscope.rows import run as eval_command
 from vmscope.vm.opcodes import Op
 
 ENGINES = ("closure", "ast")

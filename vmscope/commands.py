@@ -95,7 +95,7 @@ def register_rows(sub: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from vmscope.rows.command import cmd_eval as run_eval
+    from vmscope.rows.run import cmd_eval as run_eval
 
     return run_eval(args)
 
