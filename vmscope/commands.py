@@ -79,8 +79,8 @@ def register_rows(sub: Any) -> None:
     p.add_argument("expr", metavar="EXPR",
                    help="the expression, on one line (after `--` if it starts with -)")
     p.add_argument("--rows", required=True, metavar="FILE.csv",
-                   help="the table: a CSV file whose header names the columns, "
-                        "each `name` or `name:TYPE` (int, float, str, bool)")
+                   help="the table: a CSV file (- for standard input) whose header names "
+                        "the columns, each `name` or `name:TYPE` (int, float, str, bool)")
     p.add_argument("--where", action="store_true",
                    help="write the rows for which EXPR is truthy, as CSV under the header")
     p.add_argument("--engine", choices=("closure", "ast"), default="closure",
@@ -95,9 +95,17 @@ def register_rows(sub: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from vmscope.rows.run import cmd_eval as run_eval
+    """Adapter until the CLI package lands: args -> EvalJob; TableError -> usage error."""
+    from vmscope.cli import UsageError, limits_of
+    from vmscope.rows.run import EvalJob, run_eval
+    from vmscope.rows.table import TableError
 
-    return run_eval(args)
+    job = EvalJob(args.expr, args.rows, args.where, args.engine, args.profile, args.level,
+                  limits_of(args))
+    try:
+        return run_eval(job, sys.stdout, sys.stderr)
+    except TableError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_trace(args: argparse.Namespace) -> int:

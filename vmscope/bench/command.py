@@ -122,7 +122,7 @@ def render(rows: list[dict[str, Any]], extra: list[dict[str, Any]],
 def cmd_bench(args: argparse.Namespace) -> int:
     from vmscope.cli import UsageError
 
-    known = [b.name for b in PROGRAMS] + ["rows", "compile"]
+    known = [b.name for b in PROGRAMS] + ["eval", "rows", "compile"]
     unknown = [name for name in args.only or () if name not in known]
     if unknown:
         raise UsageError(f"no benchmark named {unknown[0]!r}; choose from {', '.join(known)}")
@@ -146,13 +146,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         comp = compile_benchmark(min(args.rounds, 3))
     cont = continue_speed(args.rounds) if args.debugger else None
+    stream = None
+    if args.only and "eval" in args.only:  # a minute or two: only when asked for
+        from vmscope.bench.stream import eval_benchmark
+
+        stream = eval_benchmark(args.rounds)
     if args.json:
         json.dump({"machine": machine(), "programs": rows, "summary": summary(rows) if rows
                    else {}, "rows": extra, "allocations": allocs, "compile": comp,
-                   "continue": cont}, sys.stdout, indent=2)
+                   "continue": cont, "eval": stream}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         render(rows, extra, cont, comp)
         if allocs:
             sys.stdout.write(allocs["text"] + "\n")
+        if stream:
+            sys.stdout.write(stream["text"] + "\n")
     return 0
