@@ -169,24 +169,29 @@ def test_each_batch_is_written_before_the_next_is_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_batches: None,
         where: bool) -> None:
     events: list[str] = []
-    read = RowFile.batches
+    read, skim = RowFile.batches, RowFile.pieces
 
     def logged(self: RowFile, *args: Any) -> Iterator[list[list[str]]]:
         for batch in read(self, *args):
             events.append(f"read {len(batch)}")
             yield batch
 
+    def typing(self: RowFile) -> Iterator[bytes | list[list[str]]]:
+        events.append("typing pass")
+        yield from skim(self)
+        events.append("typed")
+
     monkeypatch.setattr(RowFile, "batches", logged)
+    monkeypatch.setattr(RowFile, "pieces", typing)
     path = write_csv(tmp_path, "a\n" + "".join(f"{i}\n" for i in range(1, 8)))
     assert run_eval(EvalJob("a % 2", path, where=where), _Log(events), io.StringIO()) == 0  # type: ignore[arg-type]
-    assert events[:3] == ["read 3", "read 3", "read 1"]  # the first pass: nothing written
-    second_pass = events[3:]
+    assert events[:2] == ["typing pass", "typed"]  # nothing written before the file is typed
     if where:
-        assert second_pass == ["write a|", "read 3", "write 1|3|", "read 3", "write 5|", "read 1",
-                               "write 7|"]
+        assert events[2:] == ["write a|", "read 3", "write 1|3|", "read 3", "write 5|",
+                              "read 1", "write 7|"]
     else:
-        assert second_pass == ["read 3", "write 1|0|1|", "read 3", "write 0|1|0|", "read 1",
-                               "write 1|"]
+        assert events[2:] == ["read 3", "write 1|0|1|", "read 3", "write 0|1|0|", "read 1",
+                              "write 1|"]
 
 
 # ---- memory does not grow with the file --------------------------------------------------
@@ -427,3 +432,46 @@ def test_the_library_does_not_import_the_cli(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=60, check=True)
     assert proc.stdout == "0 []\n"
+
+
+# ---- the typing pass's plain-text path agrees with reading records -------------------------
+
+_CELLS = ["", "0", "7", "-12", "+3", " 4 ", "1.5", "-0.25", "1e3", ".5", "5.", "inf", "1_0",
+          "x", "abc", "é", '"q"', '"a,b"', '"1\n2"', "1.2.3", "true", "\uff11"]
+_ENDS = ["\n", "\r\n"]
+
+
+def _random_table(rnd: Any, width: int) -> str:
+    lines = []
+    for _ in range(rnd.randint(0, 40)):
+        if rnd.random() < 0.05:
+            lines.append("")  # a blank line
+            continue
+        cells = rnd.choices(_CELLS[:13] if rnd.random() < 0.7 else _CELLS, k=width)
+        if rnd.random() < 0.04:
+            cells = cells[:-1] if rnd.random() < 0.5 else [*cells, "7"]  # short or long
+        lines.append(",".join(cells))
+    end = rnd.choice(_ENDS)
+    tail = "" if rnd.random() < 0.2 else end
+    return end.join(lines) + tail
+
+
+def test_plain_chunks_type_as_records_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from vmscope.rows.columns import header_specs
+    from vmscope.rows.infer import ColumnScan, scan_batch, scan_columns
+
+    rnd = random.Random(12)
+    for case in range(300):
+        width = rnd.randint(1, 4)
+        header = ",".join(f"c{j}" + rnd.choice(["", "", ":int", ":str"]) for j in range(width))
+        text = header + "\n" + _random_table(rnd, width)
+        monkeypatch.setattr(csvfile, "SKIM_BYTES", rnd.choice([1, 5, 16, 1 << 16]))
+        with RowFile.from_bytes(text.encode()) as table:
+            specs = header_specs(table.header.cells, "t")
+            reference = [ColumnScan(spec) for spec in specs]
+            for batch in table.batches():
+                scan_batch(reference, batch)
+            want = tuple(scan.column() for scan in reference)
+            assert scan_columns(table, specs) == want, (case, text)

@@ -32,6 +32,7 @@ BATCH_ROWS = 2048  # records in a batch, at most
 BATCH_BYTES = 256 << 10  # about this much CSV text in a batch
 STDIN = "-"
 _FIRST_BATCH = 16  # the first batch measures how long the records are
+SKIM_BYTES = 1 << 16  # the typing pass's chunks of plain text
 _SPOOL_CHUNK = 1 << 20
 _LINE_ENDINGS = ("\r\n", "\n", "\r")
 
@@ -42,11 +43,13 @@ Record = list[str]
 @dataclass(frozen=True)
 class Header:
     """The header record: its cells, its raw text as in the file (without
-    its line ending), and the physical lines read up to its end."""
+    its line ending), the physical lines up to its end (blank lines before
+    it included) and the byte offset of the line after it."""
 
     cells: tuple[str, ...]
     line: str
     lines: int
+    offset: int
 
 
 class RowFile:
@@ -124,68 +127,102 @@ class RowFile:
         records) of at most `max_rows` records (default BATCH_ROWS) and about
         `target_bytes` of text (BATCH_BYTES). Bad UTF-8 or a record `csv`
         rejects is a TableError."""
+        with self._open() as binary:
+            binary.seek(self.header.offset)
+            yield from self._records(binary, self.header.lines, max_rows, target_bytes)
+
+    def pieces(self) -> Iterator[bytes | list[Record]]:
+        """The data records for a pass that only looks at them (typing): as
+        chunks of whole lines of plain text, bytes in which `csv` would read
+        each line as its cells split at the commas (no quote, no carriage
+        return but in a line ending, UTF-8, no line longer than a field may
+        be), and from the first chunk that is not plain to the end, as
+        batches of records. Blank lines may be left in the chunks."""
+        limit = csv.field_size_limit()
+        with self._open() as binary:
+            binary.seek(self.header.offset)
+            start, lines, rest = self.header.offset, self.header.lines, b""
+            while True:
+                chunk = binary.read(SKIM_BYTES)
+                data = rest + chunk
+                if not data:
+                    return
+                cut = data.rfind(b"\n") + 1 if chunk else len(data)  # the last line may end bare
+                if cut == 0:
+                    rest = data  # a line longer than a chunk: read on
+                    continue
+                piece, rest = data[:cut], data[cut:]
+                if not _plain(piece, limit):
+                    binary.seek(start)
+                    yield from self._records(binary, lines, None, None)
+                    return
+                yield piece if piece.endswith(b"\n") else piece + b"\n"
+                start += len(piece)
+                lines += piece.count(b"\n")
+
+    def _records(self, binary: IO[bytes], line_base: int, max_rows: int | None,
+                 target_bytes: int | None) -> Iterator[list[Record]]:
+        """Batches of records from the position of `binary` (a line start)."""
         max_rows = max_rows or BATCH_ROWS
         target_bytes = target_bytes or BATCH_BYTES
-        with self._open() as binary:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            header = self._header(text)
-            line_base = header.lines if header is not None else 0
-            reader = csv.reader(text)
-            size = min(max_rows, _FIRST_BATCH)
-            position = binary.tell()
-            try:
-                while True:
-                    raw = list(islice(reader, size))
-                    if not raw:
-                        return
-                    now = binary.tell()
-                    per_row = max((now - position) / len(raw), 1.0)
-                    position = now
-                    size = max(1, min(max_rows, int(target_bytes / per_row)))
-                    if not all(raw):
-                        raw = list(filter(None, raw))
-                        if not raw:
-                            continue
-                    yield raw
-            except csv.Error as exc:
-                raise TableError(f"{self.name}: line {line_base + reader.line_num}: "
-                                 f"{exc}") from None
-            except UnicodeDecodeError:
-                raise TableError(self._not_utf8()) from None
-
-    def _first_header(self) -> Header:
-        with self._open() as binary:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            header = self._header(text)
-        if header is None:
-            raise TableError(f"{self.name}: no header row (the file is empty)")
-        return header
-
-    def _header(self, text: io.TextIOWrapper) -> Header | None:
-        """Read up to the end of the first non-blank record."""
-        seen: list[str] = []
-
-        def lines() -> Iterator[str]:
-            for line in text:
-                seen.append(line)
-                yield line
-
-        reader = csv.reader(lines())
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        reader = csv.reader(text)
+        size = min(max_rows, _FIRST_BATCH)
+        position = binary.tell()
         try:
-            for record in reader:
-                if record:
-                    raw = "".join(seen)
-                    for ending in _LINE_ENDINGS:
-                        if raw.endswith(ending):
-                            raw = raw[: -len(ending)]
-                            break
-                    return Header(tuple(record), raw, reader.line_num)
-                seen.clear()
+            while True:
+                raw = list(islice(reader, size))
+                if not raw:
+                    return
+                now = binary.tell()
+                per_row = max((now - position) / len(raw), 1.0)
+                position = now
+                size = max(1, min(max_rows, int(target_bytes / per_row)))
+                if not all(raw):
+                    raw = list(filter(None, raw))
+                    if not raw:
+                        continue
+                yield raw
         except csv.Error as exc:
-            raise TableError(f"{self.name}: line {reader.line_num}: {exc}") from None
+            raise TableError(f"{self.name}: line {line_base + reader.line_num}: "
+                             f"{exc}") from None
         except UnicodeDecodeError:
             raise TableError(self._not_utf8()) from None
-        return None
+        finally:
+            text.detach()  # the caller closes the file
+
+    def _first_header(self) -> Header:
+        """Read up to the end of the first non-blank record."""
+        with self._open() as binary:
+            bom = len(codecs.BOM_UTF8) if binary.read(3) == codecs.BOM_UTF8 else 0
+            binary.seek(0)
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            seen: list[str] = []
+            read = bom  # bytes up to the end of the lines read so far
+
+            def lines() -> Iterator[str]:
+                nonlocal read
+                for line in text:
+                    seen.append(line)
+                    read += len(line.encode("utf-8"))
+                    yield line
+
+            reader = csv.reader(lines())
+            try:
+                for record in reader:
+                    if record:
+                        raw = "".join(seen)
+                        for ending in _LINE_ENDINGS:
+                            if raw.endswith(ending):
+                                raw = raw[: -len(ending)]
+                                break
+                        return Header(tuple(record), raw, reader.line_num, read)
+                    seen.clear()
+            except csv.Error as exc:
+                raise TableError(f"{self.name}: line {reader.line_num}: {exc}") from None
+            except UnicodeDecodeError:
+                raise TableError(self._not_utf8()) from None
+        raise TableError(f"{self.name}: no header row (the file is empty)")
 
     def _open(self) -> IO[bytes]:
         """The file from its start; one read by path must not have changed."""
@@ -230,3 +267,16 @@ class RowFile:
                 done += len(chunk)
                 newlines += chunk.count(b"\n")
         return f"cannot read {self.name}: not UTF-8"  # pragma: no cover - decoding failed before
+
+
+def _plain(piece: bytes, field_limit: int) -> bool:
+    """`csv` reads each line of `piece` as its text split at the commas."""
+    if len(piece) > field_limit or b'"' in piece or piece.count(b"\r") != piece.count(b"\r\n"):
+        return False
+    if piece.isascii():
+        return True
+    try:
+        piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # the batches after it report where
+    return True

@@ -10,6 +10,7 @@ rules (`int()`'s string rule, Python's `float()`) only when it fails."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from collections.abc import Sequence
@@ -20,11 +21,11 @@ from vmscope.lang.nodes import TypeName
 from vmscope.rows.columns import Column, ColumnSpec
 from vmscope.rows.csvfile import Record, RowFile
 
-# One float a line or an empty line: a subset of what float() accepts, so a
-# match is proof; anything else (spaces, "inf", "1_000", other digits) takes
-# the exact path. Possessive quantifiers keep the scan linear.
-_FLOAT_LINES = re.compile(r"(?:(?:[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"
-                          r"(?:[eE][+-]?+[0-9]++)?+)?+\n)*+", re.ASCII)
+# A float in a common form: a subset of what float() accepts, so a match is
+# proof; anything else (spaces, "inf", "1_000", other digits) takes the exact
+# path. Possessive quantifiers keep every scan linear.
+_FLOAT = r"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+"
+_FLOAT_LINES = re.compile(rf"(?:(?:{_FLOAT})?+\n)*+", re.ASCII)  # one or nothing a line
 
 
 def all_int_text(cells: Sequence[str]) -> bool:
@@ -110,7 +111,53 @@ def scan_columns(table: RowFile, specs: Sequence[ColumnSpec]) -> tuple[Column, .
     """The first pass: read every record (so bad UTF-8 or CSV anywhere is a
     TableError before anything runs) and type the columns."""
     scans = [ColumnScan(spec) for spec in specs]
-    for batch in table.batches():
-        if not all(scan.settled for scan in scans):
-            scan_batch(scans, batch)
+    for piece in table.pieces():
+        if all(scan.settled for scan in scans):
+            continue
+        if isinstance(piece, bytes):
+            skim(scans, piece)
+        else:
+            scan_batch(scans, piece)
     return tuple(scan.column() for scan in scans)
+
+
+# ---- plain text, without making a cell ------------------------------------------------------
+
+_ANY_CELL, _SOME_CELL = rb"[^,\r\n]*+", rb"[^,\r\n]++"
+_TYPED_CELL = {TypeName.INT: rb"[+-]?+[0-9]++", TypeName.FLOAT: _FLOAT.encode()}
+
+
+def skim(scans: Sequence[ColumnScan], plain: bytes) -> None:
+    """Fold a chunk of plain lines (RowFile.pieces) into the scans. Most
+    chunks change nothing: one regex over the bytes proves it, and only a
+    chunk it does not match is split into records."""
+    unchanged = _unchanged(tuple((s.spec.declared is not None, s.type, s.nullable, s.settled)
+                                 for s in scans))
+    if unchanged is not None and unchanged.fullmatch(plain):
+        return
+    lines = plain.decode("utf-8").replace("\r\n", "\n").split("\n")
+    lines.pop()  # after the last line ending
+    records = [line.split(",") for line in lines if line]
+    if records:
+        scan_batch(scans, records)
+
+
+@functools.lru_cache(maxsize=64)
+def _unchanged(states: tuple[tuple[bool, TypeName, bool, bool], ...]) -> re.Pattern[bytes] | None:
+    """A regex matching lines of plain text that would leave scans in these
+    states (declared, type, nullable, settled) as they are; None when every
+    line would change one (a bare column with no cell seen yet)."""
+    cells = []
+    for declared, kind, nullable, settled in states:
+        if settled:
+            cells.append(_ANY_CELL)
+        elif declared or kind is TypeName.STR:
+            cells.append(_SOME_CELL)  # not nullable (else settled): an empty cell changes that
+        elif kind is TypeName.ANY:
+            if not nullable:
+                return None
+            cells.append(b"")  # every cell seen so far empty: only more of them
+        else:
+            typed = _TYPED_CELL[kind]
+            cells.append(b"(?:" + typed + b")?+" if nullable else typed)
+    return re.compile(b"(?:" + b",".join(cells) + rb"\r?+\n)*+")
