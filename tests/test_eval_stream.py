@@ -475,3 +475,18 @@ def test_plain_chunks_type_as_records_do(monkeypatch: pytest.MonkeyPatch) -> Non
                 scan_batch(reference, batch)
             want = tuple(scan.column() for scan in reference)
             assert scan_columns(table, specs) == want, (case, text)
+
+
+def test_a_mistake_in_the_expression_is_found_before_the_typing_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_typing(*args: Any) -> Any:
+        raise AssertionError("the typing pass ran")
+
+    path = write_csv(tmp_path, b"price,qty\n1,2\n" + b"3,\xff\n")  # bad UTF-8 after the header
+    monkeypatch.setattr(run, "scan_columns", no_typing)
+    assert evaluate("price +", path) == (
+        2, "", "<expr>:1:8: SyntaxError: expected an expression, found end of file\n")
+    assert evaluate("price * cost", path) == (
+        2, "", "<expr>:1:9: NameError: name 'cost' is not defined\n")
+    with pytest.raises(TableError, match="repeats"):  # the header still comes first
+        evaluate("price +", write_csv(tmp_path, "a,a\n1,2\n"))

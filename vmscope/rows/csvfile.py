@@ -72,6 +72,8 @@ class RowFile:
     def open(cls, path: str) -> RowFile:
         """A file, or standard input for `-`; an unreadable one is a TableError."""
         if path == STDIN:
+            if sys.stdin is None:
+                raise TableError("cannot read <stdin>: there is no standard input")
             return cls._spooled(sys.stdin.buffer, "<stdin>")
         try:
             with open(path, "rb") as fh:  # readable at all (a directory, no permission, ...)
@@ -94,6 +96,9 @@ class RowFile:
         except OSError as exc:
             spool.close()
             raise TableError(f"cannot read {name}: {exc.strerror or exc}") from None
+        except BaseException:
+            spool.close()
+            raise
         fd = spool.fileno()
 
         def reopen() -> IO[bytes]:
@@ -197,6 +202,7 @@ class RowFile:
             bom = len(codecs.BOM_UTF8) if binary.read(3) == codecs.BOM_UTF8 else 0
             binary.seek(0)
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            text._CHUNK_SIZE = 1  # type: ignore[attr-defined]  # decode no further than the header
             seen: list[str] = []
             read = bom  # bytes up to the end of the lines read so far
 

@@ -2,12 +2,13 @@
 `run_eval(EvalJob(...), out, err)` returns the exit status.
 
 It streams, so memory does not grow with the file. Order of work: options
-that do not combine, the header and the first pass over the file (typing
-the bare columns; usage errors, raised as TableError before anything runs),
-then the expression is compiled with the column types (compile errors at
-`<expr>:1:COL`, exit 2), then the second pass reads the file again a batch
-at a time: convert the batch, evaluate it (one VM entry a batch), write its
-output, drop it. A runtime error in row N is reported as `<expr>:1:COL:
+that do not combine and the header (usage errors, raised as TableError),
+the expression against the column names (compile errors at `<expr>:1:COL`,
+exit 2: found before a long file is read), the first pass over the file
+(typing the bare columns; bad UTF-8 or CSV anywhere is a TableError before
+any row runs), then the second pass reads the file again a batch at a time:
+convert the batch, evaluate it (one VM entry a batch), write its output,
+drop it. A runtime error in row N is reported as `<expr>:1:COL:
 Kind: row N: message` with the `<main>` frame under it, a bad data row as
 `<expr>:1:1: ValueError: row N, column NAME: ...`, both exit 1 after the
 rows before them have been written."""
@@ -24,7 +25,7 @@ from vmscope.api import gc_paused
 from vmscope.errors import CompileError, GuestError
 from vmscope.lang.values import Limits, Value, display
 from vmscope.rows.cells import BatchConverter
-from vmscope.rows.columns import TableError, header_specs
+from vmscope.rows.columns import Column, TableError, header_specs
 from vmscope.rows.csvfile import Record, RowFile
 from vmscope.rows.engines import ENGINES, RowRunner, make_runner
 from vmscope.rows.expr import EXPR_FILE, RowExpr, compile_expression
@@ -58,12 +59,15 @@ def run_eval(job: EvalJob, out: TextIO, err: TextIO) -> int:
     # over them cost 5-15% of the run; a row makes no garbage cycles (an
     # expression binds no names, so no value can come to contain itself).
     with gc_paused(), RowFile.open(job.rows) as table:
-        columns = scan_columns(table, header_specs(table.header.cells, table.name))
-        try:
-            rx = compile_expression(expression_bytes(job.expr), columns)
+        specs = header_specs(table.header.cells, table.name)
+        try:  # against the names: a mistake is reported before a long typing pass
+            untyped = compile_expression(expression_bytes(job.expr),
+                                         [Column(spec.name) for spec in specs])
         except CompileError as error:
             _report(error, out, err)
             return EXIT_COMPILE
+        columns = scan_columns(table, specs)
+        rx = untyped.retyped(columns)
         rx.level = level
         output = _Output(out, job.where)
         if job.where:
