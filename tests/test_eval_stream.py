@@ -490,3 +490,23 @@ def test_a_mistake_in_the_expression_is_found_before_the_typing_pass(
         2, "", "<expr>:1:9: NameError: name 'cost' is not defined\n")
     with pytest.raises(TableError, match="repeats"):  # the header still comes first
         evaluate("price +", write_csv(tmp_path, "a,a\n1,2\n"))
+
+
+class _Counting(io.StringIO):
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+@pytest.mark.parametrize("where", [False, True])
+def test_a_batch_is_one_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              where: bool) -> None:
+    """(On an unbuffered stdout, PYTHONUNBUFFERED=1, each write is a system call.)"""
+    monkeypatch.setattr(csvfile, "BATCH_ROWS", 100)
+    path = write_csv(tmp_path, "a\n" + "".join(f"{i}\n" for i in range(1000)))
+    out = _Counting()
+    assert run_eval(EvalJob("a % 3 == 0", path, where=where), out, io.StringIO()) == 0
+    assert out.getvalue().count("\n") == (335 if where else 1000)
+    assert out.writes <= 10 + where  # ten batches (and the header)

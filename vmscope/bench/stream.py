@@ -12,7 +12,10 @@ The peak is the child's own VmHWM from /proc, written at its exit by a
 small wrapper both sides run under: the kernel's `ru_maxrss` of a child also
 counts the pages it shared with this (larger) process before its exec.
 Both sides run once per round, interleaved, with and without `--where`; the
-figures are medians over the rounds (peak memory: the largest). Both sides'
+figures are medians over the rounds (peak memory: the largest). The children
+run without PYTHONUNBUFFERED, so their stdout is buffered as it is for most
+users (unbuffered, a script writing a line at a time makes a system call a
+row). Both sides'
 outputs are compared after every run: a benchmark whose answers differ
 raises instead of reporting."""
 
@@ -113,6 +116,7 @@ def run_child(argv: list[str], work: Path) -> Run:
     out_path, err_path, peak_path = work / "out.txt", work / "err.txt", work / "peak.txt"
     peak_path.unlink(missing_ok=True)
     env = dict(os.environ, **{PEAK_ENV: str(peak_path)})
+    env.pop("PYTHONUNBUFFERED", None)  # stdout buffered, as a user's would be
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(work / "peak.py"), *argv], stdout=out,

@@ -16,6 +16,7 @@ rows before them have been written."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, islice
@@ -196,7 +197,10 @@ class _Output:
 
     def __init__(self, stream: TextIO, where: bool) -> None:
         self.stream = stream
-        self.writer = csv.writer(stream, lineterminator="\n") if where else None
+        # --where rows go to the stream a batch at a time, as results do (a
+        # write per row costs a system call each on an unbuffered stdout)
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n") if where else None
         self.records: Sequence[Record] = ()
         self.results: list[Value] = []
         self.done = 0  # results already written
@@ -213,11 +217,17 @@ class _Output:
             return
         if self.writer is None:
             self.stream.write(display_lines(results[done:] if done else results))
-        elif done:
-            self.writer.writerows(compress(islice(self.records, done, None),
-                                           islice(results, done, None)))
         else:
-            self.writer.writerows(compress(self.records, results))
+            if done:
+                self.writer.writerows(compress(islice(self.records, done, None),
+                                               islice(results, done, None)))
+            else:
+                self.writer.writerows(compress(self.records, results))
+            text = self.buffer.getvalue()
+            self.buffer.seek(0)
+            self.buffer.truncate()
+            if text:
+                self.stream.write(text)
         self.done = len(results)
 
     def finish(self) -> None:
