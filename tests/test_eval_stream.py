@@ -169,20 +169,21 @@ def test_each_batch_is_written_before_the_next_is_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_batches: None,
         where: bool) -> None:
     events: list[str] = []
-    read, skim = RowFile.batches, RowFile.pieces
+    read, scan = RowFile.batches, run.scan_columns
 
     def logged(self: RowFile, *args: Any) -> Iterator[list[list[str]]]:
         for batch in read(self, *args):
             events.append(f"read {len(batch)}")
             yield batch
 
-    def typing(self: RowFile) -> Iterator[bytes | list[list[str]]]:
+    def typing(*args: Any) -> Any:
         events.append("typing pass")
-        yield from skim(self)
+        columns = scan(*args)
         events.append("typed")
+        return columns
 
+    monkeypatch.setattr(run, "scan_columns", typing)
     monkeypatch.setattr(RowFile, "batches", logged)
-    monkeypatch.setattr(RowFile, "pieces", typing)
     path = write_csv(tmp_path, "a\n" + "".join(f"{i}\n" for i in range(1, 8)))
     assert run_eval(EvalJob("a % 2", path, where=where), _Log(events), io.StringIO()) == 0  # type: ignore[arg-type]
     assert events[:2] == ["typing pass", "typed"]  # nothing written before the file is typed
@@ -471,7 +472,7 @@ def test_plain_chunks_type_as_records_do(monkeypatch: pytest.MonkeyPatch) -> Non
         with RowFile.from_bytes(text.encode()) as table:
             specs = header_specs(table.header.cells, "t")
             reference = [ColumnScan(spec) for spec in specs]
-            for batch in table.batches():
+            for batch in table.records():
                 scan_batch(reference, batch)
             want = tuple(scan.column() for scan in reference)
             assert scan_columns(table, specs) == want, (case, text)
@@ -510,3 +511,17 @@ def test_a_batch_is_one_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert run_eval(EvalJob("a % 3 == 0", path, where=where), out, io.StringIO()) == 0
     assert out.getvalue().count("\n") == (335 if where else 1000)
     assert out.writes <= 11 + where  # eleven batches: 16 rows, then 100s (and the header)
+
+
+def test_plain_chunks_split_into_the_records_csv_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    rnd = random.Random(34)
+    for case in range(300):
+        width = rnd.randint(1, 4)
+        text = ",".join(f"c{j}" for j in range(width)) + "\n" + _random_table(rnd, width)
+        monkeypatch.setattr(csvfile, "BATCH_ROWS", rnd.choice([1, 3, 2048]))
+        with RowFile.from_bytes(text.encode()) as table:
+            target = rnd.choice([1, 7, 64, 1 << 18])
+            got = [r for batch in table.batches(target_bytes=target) for r in batch]
+            assert got == [r for batch in table.records() for r in batch], (case, text)

@@ -19,7 +19,7 @@ from operator import itemgetter
 from vmscope.lang.builtins import _INT_TEXT
 from vmscope.lang.nodes import TypeName
 from vmscope.rows.columns import Column, ColumnSpec
-from vmscope.rows.csvfile import Record, RowFile
+from vmscope.rows.csvfile import Record, RowFile, plain_records
 
 # A float in a common form: a subset of what float() accepts, so a match is
 # proof; anything else (spaces, "inf", "1_000", other digits) takes the exact
@@ -135,9 +135,7 @@ def skim(scans: Sequence[ColumnScan], plain: bytes) -> None:
                                  for s in scans))
     if unchanged is not None and unchanged.fullmatch(plain):
         return
-    lines = plain.decode("utf-8").replace("\r\n", "\n").split("\n")
-    lines.pop()  # after the last line ending
-    records = [line.split(",") for line in lines if line]
+    records = plain_records(plain)
     if records:
         scan_batch(scans, records)
 
