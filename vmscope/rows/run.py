@@ -35,8 +35,8 @@ from vmscope.rows.infer import scan_columns
 EXIT_OK, EXIT_RUNTIME, EXIT_COMPILE = 0, 1, 2
 PROFILE_MODES = ("sample", "count", "timed")
 # A profiled run per batch: long enough batches that a run takes many samples.
-PROFILE_BATCH_ROWS = 65536
-PROFILE_BATCH_BYTES = 2 << 20
+PROFILE_BATCH_ROWS = 16384
+PROFILE_BATCH_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
