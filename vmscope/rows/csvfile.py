@@ -138,9 +138,11 @@ class RowFile:
             if not isinstance(piece, bytes):
                 yield piece
                 continue
-            records = plain_records(piece)
-            for start in range(0, len(records), max_rows):
-                yield records[start:start + max_rows]
+            lines = plain_lines(piece)
+            for start in range(0, len(lines), max_rows):  # records made a batch at a time
+                records = [line.split(",") for line in lines[start:start + max_rows] if line]
+                if records:
+                    yield records
 
     def records(self, max_rows: int | None = None, target_bytes: int | None = None
                 ) -> Iterator[list[Record]]:
@@ -158,7 +160,7 @@ class RowFile:
         chunk that is not plain to the end, as batches of records read by
         `csv` (of at most `max_rows`). Blank lines may be left in the chunks."""
         limit = csv.field_size_limit()
-        size = chunk_bytes or SKIM_BYTES
+        size = min(chunk_bytes or SKIM_BYTES, limit)  # a plain chunk holds no field too long
         with self._open() as binary:
             binary.seek(self.header.offset)
             start, lines, rest = self.header.offset, self.header.lines, b""
@@ -174,20 +176,25 @@ class RowFile:
                 piece, rest = data[:cut], data[cut:]
                 if not _plain(piece, limit):
                     binary.seek(start)
-                    yield from self._records(binary, lines, max_rows, size)
+                    done = lines - self.header.lines  # lines so far: how long they are
+                    per_line = (start - self.header.offset) / done if done else None
+                    yield from self._records(binary, lines, max_rows, size, per_line)
                     return
                 yield piece if piece.endswith(b"\n") else piece + b"\n"
                 start += len(piece)
                 lines += piece.count(b"\n")
 
     def _records(self, binary: IO[bytes], line_base: int, max_rows: int | None,
-                 target_bytes: int | None) -> Iterator[list[Record]]:
-        """Batches of records from the position of `binary` (a line start)."""
+                 target_bytes: int | None, per_row: float | None = None
+                 ) -> Iterator[list[Record]]:
+        """Batches of records from the position of `binary` (a line start);
+        `per_row`, if known, is how many bytes a record takes."""
         max_rows = max_rows or BATCH_ROWS
         target_bytes = target_bytes or BATCH_BYTES
         text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         reader = csv.reader(text)
-        size = min(max_rows, _FIRST_BATCH)
+        size = (max(1, min(max_rows, int(target_bytes / per_row))) if per_row
+                else min(max_rows, _FIRST_BATCH))
         position = binary.tell()
         try:
             while True:
@@ -291,7 +298,8 @@ class RowFile:
 
 
 def _plain(piece: bytes, field_limit: int) -> bool:
-    """`csv` reads each line of `piece` as its text split at the commas."""
+    """`csv` reads each line of `piece` as its text split at the commas (and
+    none of its fields is longer than `csv` allows, since the piece is not)."""
     if len(piece) > field_limit or b'"' in piece or piece.count(b"\r") != piece.count(b"\r\n"):
         return False
     if piece.isascii():
@@ -303,11 +311,17 @@ def _plain(piece: bytes, field_limit: int) -> bool:
     return True
 
 
-def plain_records(plain: bytes) -> list[Record]:
-    """The records of a chunk of plain text (RowFile.pieces), blank lines left out."""
+def plain_lines(plain: bytes) -> list[str]:
+    """The lines of a chunk of plain text (RowFile.pieces), without their
+    endings; blank ones are empty strings."""
     text = plain.decode("utf-8")
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     lines.pop()  # after the last line ending
-    return [line.split(",") for line in lines if line]
+    return lines
+
+
+def plain_records(plain: bytes) -> list[Record]:
+    """The records of a chunk of plain text, blank lines left out."""
+    return [line.split(",") for line in plain_lines(plain) if line]
