@@ -170,11 +170,11 @@ class RowFile:
                 if not data:
                     return
                 cut = data.rfind(b"\n") + 1 if chunk else len(data)  # the last line may end bare
-                if cut == 0:
+                if cut == 0 and len(data) <= limit:
                     rest = data  # a line longer than a chunk: read on
                     continue
                 piece, rest = data[:cut], data[cut:]
-                if not _plain(piece, limit):
+                if not piece or not _plain(piece, limit):  # (no piece: a line too long)
                     binary.seek(start)
                     done = lines - self.header.lines  # lines so far: how long they are
                     per_line = (start - self.header.offset) / done if done else None

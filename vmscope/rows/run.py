@@ -53,7 +53,9 @@ class EvalJob:
 def run_eval(job: EvalJob, out: TextIO, err: TextIO) -> int:
     """Exit status (0; 1 runtime error; 2 compile error of the expression).
     Usage-level problems (unreadable file, bad header, options that do not
-    combine) raise vmscope.rows.table.TableError."""
+    combine) raise vmscope.rows.table.TableError. A failed write to `out`
+    (a closed pipe) is raised as it is, once the VM is out of the way. The
+    cyclic garbage collector is paused while it runs."""
     level = _level(job)
     # No cyclic GC while rows stream by: each batch makes thousands of lists
     # (the records) that live until the next, and the collector's passes
