@@ -47,7 +47,7 @@ def test_bench_command_json() -> None:
     assert row["name"] == "loop"
     assert {"ast", "python", "O0", "O1", "O2"} <= set(row["seconds"])
     assert row["O1_speedup"] > 0 and row["O2_instr_per_s"] > 0
-    assert data["rows"] == [] and data["continue"] is None and data["compile"] is None
+    assert data["rows"] == [] and data["debugger"] is None and data["compile"] is None
     # With one benchmark the geomean is that benchmark's own speedup.
     assert abs(data["summary"]["O1_geomean_speedup"] - row["O1_speedup"]) < 1e-9
 

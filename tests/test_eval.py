@@ -21,12 +21,12 @@ from vmscope.lang.values import Limits, display
 from vmscope.rows import (
     Column,
     compile_expression,
+    csvfile,
     evaluate_row,
     evaluate_rows,
     make_runner,
     parse_table,
 )
-from vmscope.rows import run as eval_run
 from vmscope.vm.opcodes import Op
 
 ENGINES = ("closure", "ast")
@@ -120,14 +120,6 @@ def test_header_line_is_kept_exactly_and_a_bom_is_ignored() -> None:
     assert [c.name for c in table.columns] == ["price", "qty"]
 
 
-def test_a_blank_line_is_a_record_of_one_empty_field() -> None:
-    one = parse_table("a\n1\n\n2\n")
-    assert one.convert() == ([(1,), (None,), (2,)], None)
-    rows, error = parse_table("a,b\n1,2\n\n").convert()
-    assert rows == [(1, 2)]
-    assert error is not None and error.message.startswith("row 2, column b: missing cell")
-
-
 @pytest.mark.parametrize("text,message", [
     ("a,b:int\n1,2\n3,x\n", 'row 2, column b: cannot read "x" as int'),
     ("a,b:int\n1,2\n3,1.5\n", 'row 2, column b: cannot read "1.5" as int'),
@@ -147,8 +139,7 @@ def test_bad_rows_name_the_row_and_the_column(text: str, message: str) -> None:
 
 
 def test_int_cells_obey_the_int_size_limit() -> None:
-    values.configure(Limits(max_int_bits=8))
-    rows, error = parse_table("a:int\n255\n256\n").convert()
+    rows, error = parse_table("a:int\n255\n256\n").convert(Limits(max_int_bits=8))
     assert rows == [(255,)]
     assert error is not None and error.kind is ErrorKind.LIMIT
     assert error.message.startswith("row 2, column a: ")
@@ -262,7 +253,7 @@ def test_runtime_errors_exit_1_with_the_main_frame(
 
 def test_rows_in_later_chunks(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(eval_run, "CHUNK", 3)
+    monkeypatch.setattr(csvfile, "BATCH_ROWS", 3)
     csv_path = write_csv(tmp_path, "a\n" + "".join(f"{i}\n" for i in range(10)) + "0\n")
     for engine in ENGINES:
         code, out, err = run(capsys, "--engine", engine, "100 // (a - 7)", "--rows", csv_path)

@@ -21,7 +21,8 @@ from vmscope.errors import OutputClosed
 from vmscope.units import fmt_count, fmt_ns
 
 LEVELS = (0, 1, 2)
-EXTRA = ("rows", "compile")  # benchmarks that are not programs
+EXTRA = ("eval", "rows", "compile")  # benchmarks that are not programs
+ON_REQUEST = ("eval",)  # minutes long: only when named with --only
 BAR_WIDTH = 20  # the widest bar; narrower when the terminal is
 
 
@@ -37,6 +38,8 @@ class BenchPlan:
     allocations: bool = False
 
     def wants(self, name: str) -> bool:
+        if name in ON_REQUEST:
+            return name in self.only
         return not self.only or name in self.only
 
 
@@ -100,8 +103,19 @@ def continue_speed(rounds: int) -> dict[str, Any]:
 
     t = interleaved({"fast": lambda: program.run(out=_discard), "continue": with_breakpoint},
                     rounds, "continue")
-    return {"fast_s": t["fast"].median, "continue_s": t["continue"].median,
-            "relative_speed": t["fast"].median / t["continue"].median}
+    fast, cont = t["fast"].median, t["continue"].median
+    return {"name": "continue to a breakpoint", "fast_s": fast, "continue_s": cont,
+            "relative_speed": fast / cont,
+            "text": f"debugger continue-to-breakpoint runs at {fast / cont:.0%} of the fast "
+                    f"loop ({fmt_ns(cont * 1e9)} vs {fmt_ns(fast * 1e9)}, medians)"}
+
+
+def debugger_rows(rounds: int) -> list[dict[str, Any]]:
+    """`--debugger`: continue, reverse execution, watchpoints and snapshots
+    against the fast loop (vmscope.bench.debugger)."""
+    from vmscope.bench.debugger import debugger_benchmarks
+
+    return [continue_speed(rounds), *debugger_benchmarks(rounds)]
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -123,14 +137,16 @@ class Results:
     programs: list[dict[str, Any]]
     rows: list[dict[str, Any]]
     compile: dict[str, Any] | None
-    debugger: dict[str, Any] | None
+    debugger: list[dict[str, Any]] | None
     allocations: dict[str, Any] | None
+    eval: dict[str, Any] | None = None
 
     def to_json(self) -> str:
         return json.dumps({"machine": machine(), "programs": self.programs,
                            "summary": summary(self.programs) if self.programs else {},
                            "rows": self.rows, "allocations": self.allocations,
-                           "compile": self.compile, "continue": self.debugger}, indent=2)
+                           "compile": self.compile, "debugger": self.debugger,
+                           "eval": self.eval}, indent=2)
 
 
 def run_plan(plan: BenchPlan) -> Results:
@@ -155,8 +171,13 @@ def run_plan(plan: BenchPlan) -> Results:
         from vmscope.bench.compile import compile_benchmark
 
         comp = compile_benchmark(min(plan.rounds, 3))
-    cont = continue_speed(plan.rounds) if plan.debugger else None
-    return Results(programs, rows, comp, cont, allocs)
+    stream = None
+    if plan.wants("eval"):
+        from vmscope.bench.stream import eval_benchmark
+
+        stream = eval_benchmark(plan.rounds)
+    debugger = debugger_rows(plan.rounds) if plan.debugger else None
+    return Results(programs, rows, comp, debugger, allocs, stream)
 
 
 # ---- the report ---------------------------------------------------------------------------
@@ -187,11 +208,10 @@ def render(results: Results, out: TextIO | None = None, width: int | None = None
             console.print(r["text"], markup=False)
     if results.compile:
         console.print(results.compile["text"], markup=False)
-    if results.debugger:
-        cont = results.debugger
-        console.print(f"debugger continue-to-breakpoint runs at {cont['relative_speed']:.0%} "
-                      f"of the fast loop ({fmt_ns(cont['continue_s'] * 1e9)} vs "
-                      f"{fmt_ns(cont['fast_s'] * 1e9)}, medians)")
+    if results.eval:
+        console.print(results.eval["text"], markup=False)
+    for r in results.debugger or ():
+        console.print(r["text"], markup=False)
     if results.allocations:
         console.print(results.allocations["text"], markup=False)
 

@@ -8,6 +8,8 @@ of a table and evaluated for every row, on either engine (`vmscope eval`).
                             [Column("price", TypeName.FLOAT), Column("qty", TypeName.INT)])
     evaluate_rows(rx, [[2.5, 10], [30.0, 4]])          # [False, True]
     evaluate_rows(rx, rows, engine="ast")              # the reference interpreter
+
+    run_eval(EvalJob("price * qty > 100", "shop.csv", where=True), sys.stdout, sys.stderr)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from vmscope.rows.engines import (
     make_runner,
 )
 from vmscope.rows.expr import EXPR_FILE, RowCode, RowExpr, compile_expression
+from vmscope.rows.run import EvalJob, run_eval
 from vmscope.rows.table import Column, Table, TableError, parse_table, read_table
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "AstRows",
     "ClosureRows",
     "Column",
+    "EvalJob",
     "RowCode",
     "RowExpr",
     "RowRunner",
@@ -41,4 +45,5 @@ __all__ = [
     "make_runner",
     "parse_table",
     "read_table",
+    "run_eval",
 ]

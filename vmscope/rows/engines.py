@@ -1,8 +1,10 @@
 """Per-row runners for both engines, with one contract: `evaluate_rows(rows,
 out)` appends one value per row to `out` and returns it; on a GuestError,
 `out` holds the values of the rows before the failing one, so the failing
-row is `rows[len(out) - len_before]`. A runner keeps its engine state between
-calls, so a step budget (`Limits.max_steps`) covers every row it evaluates.
+row is `rows[len(out) - len_before]`. `evaluate_stream` is the same for an
+iterable of rows whose widths the caller vouches for (`vmscope eval`'s
+batches). A runner keeps its engine state between calls, so a step budget
+(`Limits.max_steps`) covers every row it evaluates.
 
 - closure: the VM runs the expression's code once per row without leaving
   its fast loop: the last instruction appends the result, makes the next row
@@ -13,7 +15,7 @@ calls, so a step budget (`Limits.max_steps`) covers every row it evaluates.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from vmscope.errors import ErrorKind, GuestError
@@ -22,7 +24,7 @@ from vmscope.lang import values
 from vmscope.lang.interpreter import Interpreter
 from vmscope.lang.values import DEFAULT_LIMITS, Limits, Value
 from vmscope.rows.expr import APPEND_SLOT, ROWS_SLOT, RowExpr
-from vmscope.vm.machine import VM
+from vmscope.vm.machine import VM, Stop
 from vmscope.vm.program import Closure
 
 ENGINES = ("closure", "ast")
@@ -38,6 +40,8 @@ class RowRunner(Protocol):
 
     def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
                       ) -> list[Value]: ...
+
+    def evaluate_stream(self, rows: Iterable[Row], out: list[Value]) -> list[Value]: ...
 
     def evaluate_row(self, row: Row) -> Value: ...
 
@@ -60,10 +64,17 @@ def tree_depth(e: n.Expr) -> int:
     return deepest
 
 
+def use_limits(limits: Limits) -> None:
+    """Install the run's length and int-size limits for the generated code
+    and the builtins: the one place vmscope.rows touches process-wide limits
+    (they become per-run state on the core branch)."""
+    values.configure(limits)
+
+
 def _prepare(rx: RowExpr, limits: Limits) -> None:
     """Install the run's limits and room for the host recursion it may need
     (compiling and the AST engine recurse over the expression's tree)."""
-    values.configure(limits)
+    use_limits(limits)
     needed = values.NEST_LIMIT * 4 + 1000 + _FRAMES_PER_NODE * tree_depth(rx.expr)
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
@@ -112,10 +123,13 @@ class ClosureRows:
     def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
                       ) -> list[Value]:
         out = _batch_start(self.rx, rows, out)
-        if not rows:
-            return out
+        return self.evaluate_stream(rows, out)
+
+    def evaluate_stream(self, rows: Iterable[Row], out: list[Value]) -> list[Value]:
         it: Iterator[Any] = iter(rows)
-        self._enter(next(it), it, out)
+        first = next(it, None)
+        if first is not None:
+            self._enter(first, it, out)
         return out
 
     def evaluate_row(self, row: Row) -> Value:
@@ -147,10 +161,19 @@ class ClosureRows:
         try:
             if self.budget is None:
                 vm.run()
-            else:
-                vm.run_counted(max(self.budget - vm.steps, 0))
+            elif vm.run_for(max(self.budget - vm.steps, 0)) is Stop.BUDGET:
+                raise self._over_budget()
         finally:
             s[ROWS_SLOT] = s[APPEND_SLOT] = None
+
+    def _over_budget(self) -> GuestError:
+        """The step budget ran out in this entry (the message names the whole
+        budget, not what was left of it when the entry began)."""
+        vm = self.vm
+        stmt = vm.prog.instrs[vm.ip].stmt
+        err = GuestError(ErrorKind.LIMIT, f"step limit of {self.budget} exceeded", stmt)
+        err.stack = vm.stack_at(vm.ip, stmt)
+        return err
 
 
 class AstRows:
@@ -172,9 +195,9 @@ class AstRows:
 
     def evaluate_rows(self, rows: Sequence[Row], out: list[Value] | None = None
                       ) -> list[Value]:
-        out = _batch_start(self.rx, rows, out)
-        if not rows:
-            return out
+        return self.evaluate_stream(rows, _batch_start(self.rx, rows, out))
+
+    def evaluate_stream(self, rows: Iterable[Row], out: list[Value]) -> list[Value]:
         interp = self.interp
         expr = self.rx.expr
         ev = interp.ev[expr.__class__]

@@ -68,6 +68,14 @@ class RowExpr:
     def types(self) -> tuple[n.TypeName, ...]:
         return tuple(c.type for c in self.columns)
 
+    def retyped(self, columns: Sequence[Column]) -> RowExpr:
+        """The same expression over the same column names with other types
+        (known once a table is typed): nothing is parsed or resolved again."""
+        cols = tuple(columns)
+        if [c.name for c in cols] != [c.name for c in self.columns]:
+            raise ValueError("retyped() keeps the column names")
+        return RowExpr(self.text, cols, self.expr, self.span)
+
     @property
     def code(self) -> RowCode:
         return self.code_at(self.level)
