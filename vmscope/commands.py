@@ -47,11 +47,69 @@ def register(sub: Any) -> None:
                             "profile")
     shots.set_defaults(handler=cmd_screenshots)
 
+    register_front_ends(sub)
+
     from vmscope.bench import register as register_bench
 
     register_bench(sub)
     register_profiler(sub)
     register_rows(sub)
+
+
+def register_front_ends(sub: Any) -> None:
+    """`vmscope dap` (editors) and `vmscope serve` (a browser)."""
+    from vmscope.cli import add_level_option, add_limit_options
+
+    dap = sub.add_parser("dap", help="serve the Debug Adapter Protocol to an editor "
+                         "(on stdio, or one client over TCP with --port)")
+    dap.add_argument("--port", type=_port, default=None, metavar="N",
+                     help="serve one client on 127.0.0.1:N instead of stdio (0: any free port)")
+    dap.add_argument("--log", default=None, metavar="FILE",
+                     help="log the protocol traffic and any problem to FILE")
+    dap.set_defaults(handler=cmd_dap)
+
+    serve = sub.add_parser("serve", help="serve the debugger (TUI) in a browser on 127.0.0.1")
+    serve.add_argument("file", nargs="?", default=None,
+                       help=f"the program (default: the bundled {DEFAULT_SAMPLE})")
+    serve.add_argument("--port", type=_port, default=8000, metavar="N",
+                       help="the port on 127.0.0.1 (default 8000)")
+    add_limit_options(serve)
+    add_level_option(serve, 0)
+    serve.set_defaults(handler=cmd_serve)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number (0 to 65535), got {text!r}")
+    return int(text)
+
+
+def cmd_dap(args: argparse.Namespace) -> int:
+    from vmscope.dap import run
+
+    return run(args.port, args.log)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from vmscope.cli import UsageError, limits_of, read_program
+    from vmscope.tui.serve import HOST, serve
+
+    if args.port == 0:
+        raise UsageError("serve needs a port from 1 to 65535 (the page names it)")
+    if args.file is not None:
+        read_program(args.file)  # a missing file is an error now, not in every tab
+    limits = limits_of(args)
+    options = ["-O", str(args.level), "--max-depth", str(limits.max_depth), "--max-length",
+               str(limits.max_length), "--max-int-bits", str(limits.max_int_bits)]
+    if limits.max_steps is not None:
+        options += ["--max-steps", str(limits.max_steps)]
+    file = Path(args.file).resolve() if args.file is not None else None
+    try:
+        return serve(file, options, args.port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {HOST}:{args.port}: {exc.strerror or exc}") from None
 
 
 def register_profiler(sub: Any) -> None:

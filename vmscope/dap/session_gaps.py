@@ -1,0 +1,25 @@
+"""What the adapter needs from today's Session that it offers only inside:
+kept in this one module, so the day the Session offers it publicly only this
+changes.
+
+A run (continue, or an instruction step over a call) steps off the current
+instruction before it looks for breakpoints, so a breakpoint on the very
+first instruction of the program (a breakpoint on its first line) or of a
+callee entered by one instruction step would be passed by. The Session's own
+check, with its conditions and hit counts, is asked here instead."""
+
+from __future__ import annotations
+
+from vmscope.debug.session import Session
+from vmscope.debug.snapshot import Snapshot
+
+
+def stop_at_breakpoint_here(session: Session) -> Snapshot | None:
+    """The snapshot of a breakpoint stop at the current instruction, if an
+    enabled breakpoint there fires (counting the hit); else None."""
+    if session.done or session.vm.ip not in session.breakpoint_ips():
+        return None
+    with session._lock:
+        if not session._breakpoint_hit():
+            return None
+    return session.snapshot()
