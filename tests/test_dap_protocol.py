@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 from support.dap_client import TIMEOUT, DapClient, encode
 
+from vmscope.dap.breakpoints import Origin
 from vmscope.dap.framing import FrameReader, FramingError
 from vmscope.dap.framing import encode as adapter_encode
 from vmscope.dap.handlers import HANDLERS
 from vmscope.dap.protocol import Command
+from vmscope.dap.stops import BREAKPOINT_REASONS, STOP_REASONS
+from vmscope.debug.snapshot import StopReason
 
 PROGRAM = 'let s = "héllo ☃"\nprint(s)\n'
 
@@ -68,6 +71,12 @@ def test_framing_turns_bad_frames_into_errors_and_reads_on() -> None:
 
 def test_every_command_has_a_handler() -> None:
     assert set(HANDLERS) == set(Command)
+
+
+def test_every_stop_reason_of_the_session_has_a_protocol_reason() -> None:
+    assert set(STOP_REASONS) == set(StopReason)  # a new StopReason needs a row here
+    assert STOP_REASONS[StopReason.FINISHED] is None  # the end is exited/terminated
+    assert set(BREAKPOINT_REASONS) == set(Origin)
 
 
 def test_initialize_announces_what_works(client: DapClient) -> None:

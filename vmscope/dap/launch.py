@@ -15,6 +15,8 @@ from vmscope.errors import CompileError
 from vmscope.lang.values import Limits
 
 LEVELS = (0, 1, 2)
+ATTRIBUTES = ("program", "cwd", "stopOnEntry", "noDebug", "optimization", "maxSteps", "maxDepth",
+              "maxLength", "maxIntBits")  # what `parse` reads; anything else is ignored
 
 
 @dataclass(frozen=True)
