@@ -281,3 +281,22 @@ def test_the_optimization_level_changes_the_code(client: DapClient, tmp_path: Pa
         assert response["message"] == "launch: `optimization` must be 0, 1 or 2, not 3"
     finally:
         bad.close()
+
+
+def test_no_debug_runs_through_breakpoints_and_errors(client: DapClient, tmp_path: Path) -> None:
+    prog = write(tmp_path, CALLS + "print(1 / 0)\n")
+    client.launch(prog, breakpoints=[{"line": 2}], noDebug=True)
+    assert client.event("exited")["body"]["exitCode"] == 1
+    client.event("terminated")
+    assert client.events("stopped") == []
+    assert client.output() == "6\n12\nend\n"
+    assert f"{prog}:9:9: ZeroDivisionError: division by zero" in client.output("stderr")
+
+
+def test_a_step_from_a_runtime_error_ends_the_program(client: DapClient, tmp_path: Path
+                                                      ) -> None:
+    client.launch(write(tmp_path, "print(len(5))\n"))
+    assert client.stopped("exception")["text"] == "TypeError"
+    client.ok("next", {"threadId": 1})
+    assert client.event("exited")["body"]["exitCode"] == 1
+    client.event("terminated")

@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 from support.tools import need
 
-from vmscope.tui.serve import debug_command
+from vmscope.lang.values import Limits
+from vmscope.tui.serve import debug_command, debug_options
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -42,6 +43,9 @@ def test_each_connection_runs_vmscope_debug_with_the_options() -> None:
     assert shlex.split(command) == [sys.executable, "-m", "vmscope", "debug",
                                     "/tmp/a dir/my prog.vms", "-O", "1", "--max-steps", "9"]
     assert shlex.split(debug_command(None, []))[-1] == "debug"  # the bundled sample
+    options = debug_options(2, Limits(max_steps=50, max_depth=7))
+    assert options == ["-O", "2", "--max-depth", "7", "--max-length", "10000000",
+                       "--max-int-bits", "100000", "--max-steps", "50"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -94,20 +94,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from vmscope.cli import UsageError, limits_of, read_program
-    from vmscope.tui.serve import HOST, serve
+    from vmscope.tui.serve import HOST, debug_options, serve
 
     if args.port == 0:
         raise UsageError("serve needs a port from 1 to 65535 (the page names it)")
     if args.file is not None:
         read_program(args.file)  # a missing file is an error now, not in every tab
-    limits = limits_of(args)
-    options = ["-O", str(args.level), "--max-depth", str(limits.max_depth), "--max-length",
-               str(limits.max_length), "--max-int-bits", str(limits.max_int_bits)]
-    if limits.max_steps is not None:
-        options += ["--max-steps", str(limits.max_steps)]
     file = Path(args.file).resolve() if args.file is not None else None
     try:
-        return serve(file, options, args.port)
+        return serve(file, debug_options(args.level, limits_of(args)), args.port)
     except OSError as exc:
         raise UsageError(f"cannot listen on {HOST}:{args.port}: {exc.strerror or exc}") from None
 

@@ -37,7 +37,7 @@ BREAKPOINT_REASONS: dict[Origin, DapReason] = {
 }
 
 DESCRIPTIONS: dict[DapReason, str] = {
-    DapReason.STEP: "Paused after a step",
+    DapReason.STEP: "Paused on step",
     DapReason.BREAKPOINT: "Paused on breakpoint",
     DapReason.EXCEPTION: "Paused on runtime error",
     DapReason.PAUSE: "Paused",

@@ -11,6 +11,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from vmscope.lang.values import Limits
+
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
@@ -21,6 +23,15 @@ def debug_command(file: Path | None, options: list[str]) -> str:
     if file is not None:
         argv.append(str(file))
     return shlex.join([*argv, *options])
+
+
+def debug_options(level: int, limits: Limits) -> list[str]:
+    """`vmscope debug`'s options for a level and limits."""
+    options = ["-O", str(level), "--max-depth", str(limits.max_depth), "--max-length",
+               str(limits.max_length), "--max-int-bits", str(limits.max_int_bits)]
+    if limits.max_steps is not None:
+        options += ["--max-steps", str(limits.max_steps)]
+    return options
 
 
 def serve(file: Path | None, options: list[str], port: int = DEFAULT_PORT) -> int:
