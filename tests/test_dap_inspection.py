@@ -12,6 +12,7 @@ import pytest
 from support.dap_client import DapClient
 
 import vmscope
+from vmscope.dap.variables import literal
 from vmscope.vm.disasm import instruction_text
 
 DEEP = """\
@@ -221,3 +222,21 @@ def test_columns_are_utf16_and_lines_can_start_at_0(client: DapClient, tmp_path:
     top = client.top()
     # `+` is code point column 13 (1-based); with the emoji's extra unit, 0-based: 13
     assert (top["line"], top["column"]) == (0, 13)
+
+
+def test_values_are_written_as_literals_and_cut() -> None:
+    """In process (the Session's own snapshot still recurses on a list inside
+    itself: over the adapter that case costs seconds until it is fixed)."""
+    looped: list[object] = [1]
+    looped.append(looped)
+    assert literal(looped) == "[1, [...]]"
+    assert literal(looped, None) == "[1, [...]]"
+    assert literal("a\"b") == '"a\\"b"'
+    assert literal([1.0, None, True, "x"]) == '[1.0, null, true, "x"]'
+    long = literal(list(range(10_000)), 50)
+    assert len(long) == 50 and long.endswith("…")
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    assert literal(deep, 40).startswith("[[[[")
+    assert literal("x" * 10**6, 20) == '"' + "x" * 18 + "…"

@@ -237,3 +237,19 @@ def test_a_bad_port_is_a_usage_error() -> None:
     assert proc.returncode == 2
     assert "expected a port number (0 to 65535), got 'http'" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_log_records_the_traffic_and_the_problems(tmp_path: Path) -> None:
+    log = tmp_path / "dap.log"
+    client = DapClient.start("--log", str(log))
+    try:
+        client.ok("initialize", {"adapterID": "vmscope"})
+        client.send_raw(b"Content-Length: 3\r\n\r\n{x}")
+        client.event("output")
+    finally:
+        assert client.close() == 0
+    text = log.read_text(encoding="utf-8")
+    assert "-> {'seq': 1, 'type': 'request', 'command': 'initialize'" in text
+    assert '<- {"seq": 1, "type": "response", "request_seq": 1, "success": true' in text
+    assert "WARNING malformed message: the body is not JSON" in text
+    assert "malformed message" in client.stderr()  # problems also go to stderr

@@ -25,10 +25,10 @@ from vmscope.dap.output import OutputTracker
 from vmscope.dap.positions import ClientConventions, Positions
 from vmscope.dap.protocol import DapError, DapReason, ErrorId, EventName, OutputCategory
 from vmscope.dap.stepping import Operation, start
-from vmscope.dap.stops import dap_reason, stopped_body
+from vmscope.dap.stops import StopView, dap_reason, stopped_body
 from vmscope.dap.variables import Variables
 from vmscope.debug.session import Session
-from vmscope.debug.snapshot import Snapshot, State, StopReason
+from vmscope.debug.snapshot import State, StopReason
 from vmscope.errors import GuestError, VmsError
 
 log = logging.getLogger("vmscope.dap")
@@ -111,14 +111,14 @@ class Adapter:
         if self.config.stop_on_entry and not self.config.no_debug:
             self.phase = Phase.STOPPED
             self.channel.event(EventName.STOPPED, stopped_body(
-                DapReason.ENTRY, session.snapshot(), []))
+                DapReason.ENTRY, StopView.of(session), []))
             return
         self.begin_run(start)()
 
     # ---- runs ---------------------------------------------------------------------------
 
     def begin_run(self, op: Operation,
-                  reason: Callable[[Snapshot], DapReason | None] | None = None
+                  reason: Callable[[StopView], DapReason | None] | None = None
                   ) -> Callable[[], None]:
         """Mark the program running now (before the response); returns what
         starts the worker (after the response)."""
@@ -145,16 +145,16 @@ class Adapter:
         return launch_worker
 
     def _work(self, session: Session, op: Operation,
-              reason: Callable[[Snapshot], DapReason | None] | None,
+              reason: Callable[[StopView], DapReason | None] | None,
               started_in_error: bool) -> None:
         try:
-            snap = op(session, self._on_chunk)
+            op(session, self._on_chunk)
         except Exception as exc:  # a bug of ours: say so, and keep the adapter alive
             log.exception("the run failed")
             self.channel.event(EventName.OUTPUT, {
                 "category": OutputCategory.STDERR.value,
                 "output": f"vmscope: internal error: {type(exc).__name__}: {exc}\n"})
-            snap = session.snapshot()
+        snap = StopView.of(session)
         self._flush_output(session)
         with self._lock:
             if session is not self.session:
@@ -180,8 +180,8 @@ class Adapter:
             self.channel.event(EventName.OUTPUT, {"category": OutputCategory.STDOUT.value,
                                                   "output": text})
 
-    def _report(self, session: Session, snap: Snapshot,
-                reason: Callable[[Snapshot], DapReason | None] | None,
+    def _report(self, session: Session, snap: StopView,
+                reason: Callable[[StopView], DapReason | None] | None,
                 started_in_error: bool) -> None:
         """The stop (or the end) after a run; called with the lock held."""
         no_debug = self.config is not None and self.config.no_debug

@@ -11,15 +11,13 @@ check, with its conditions and hit counts, is asked here instead."""
 from __future__ import annotations
 
 from vmscope.debug.session import Session
-from vmscope.debug.snapshot import Snapshot
 
 
-def stop_at_breakpoint_here(session: Session) -> Snapshot | None:
-    """The snapshot of a breakpoint stop at the current instruction, if an
-    enabled breakpoint there fires (counting the hit); else None."""
+def stop_at_breakpoint_here(session: Session) -> bool:
+    """Does an enabled breakpoint at the current instruction fire (its
+    condition holds, its hit count is reached)? It then counts the hit and
+    leaves the session stopped there, as a breakpoint stop."""
     if session.done or session.vm.ip not in session.breakpoint_ips():
-        return None
+        return False
     with session._lock:
-        if not session._breakpoint_hit():
-            return None
-    return session.snapshot()
+        return session._breakpoint_hit()

@@ -7,7 +7,8 @@
   line step (the spec allows "statement" to mean a line); `stepBack` likewise.
 
 Every operation takes the chunk hook that a long run calls about every 0.1 s
-(output, and a pause that came before the run had started)."""
+(output, and a pause that came before the run had started). What they
+return is not used: the adapter reads where the run ended from the Session."""
 
 from __future__ import annotations
 
@@ -16,54 +17,57 @@ from collections.abc import Callable
 from vmscope.dap.protocol import Granularity
 from vmscope.dap.session_gaps import stop_at_breakpoint_here
 from vmscope.debug.session import Session
-from vmscope.debug.snapshot import Snapshot
 
 ChunkHook = Callable[[Session], None]
-Operation = Callable[[Session, ChunkHook], Snapshot]
+Operation = Callable[[Session, ChunkHook], object]
 
 
-def continue_(session: Session, hook: ChunkHook) -> Snapshot:
+def continue_(session: Session, hook: ChunkHook) -> object:
     return session.continue_(on_chunk=hook)
 
 
-def start(session: Session, hook: ChunkHook) -> Snapshot:
+def start(session: Session, hook: ChunkHook) -> object:
     """Run from the entry: a breakpoint on the first instruction stops there."""
-    return stop_at_breakpoint_here(session) or session.continue_(on_chunk=hook)
+    if stop_at_breakpoint_here(session):
+        return None
+    return session.continue_(on_chunk=hook)
 
 
-def next_instruction(session: Session, hook: ChunkHook) -> Snapshot:
+def next_instruction(session: Session, hook: ChunkHook) -> object:
     depth = len(session.vm.frames)
-    snap = session.step()
+    session.step()
     if len(session.vm.frames) > depth and not session.done:  # a call: run it to its return
-        return stop_at_breakpoint_here(session) or session.step_out(on_chunk=hook)
-    return snap
+        if stop_at_breakpoint_here(session):
+            return None
+        return session.step_out(on_chunk=hook)
+    return None
 
 
-def step_instruction(session: Session, hook: ChunkHook) -> Snapshot:
+def step_instruction(session: Session, hook: ChunkHook) -> object:
     return session.step()
 
 
-def step_over_line(session: Session, hook: ChunkHook) -> Snapshot:
+def step_over_line(session: Session, hook: ChunkHook) -> object:
     return session.step_over(on_chunk=hook)
 
 
-def step_into_line(session: Session, hook: ChunkHook) -> Snapshot:
+def step_into_line(session: Session, hook: ChunkHook) -> object:
     return session.step_line(on_chunk=hook)
 
 
-def step_out(session: Session, hook: ChunkHook) -> Snapshot:
+def step_out(session: Session, hook: ChunkHook) -> object:
     return session.step_out(on_chunk=hook)
 
 
-def back_instruction(session: Session, hook: ChunkHook) -> Snapshot:
+def back_instruction(session: Session, hook: ChunkHook) -> object:
     return session.step_back()
 
 
-def back_line(session: Session, hook: ChunkHook) -> Snapshot:
+def back_line(session: Session, hook: ChunkHook) -> object:
     return session.step_back_line()
 
 
-def reverse_continue(session: Session, hook: ChunkHook) -> Snapshot:
+def reverse_continue(session: Session, hook: ChunkHook) -> object:
     """Back to the last breakpoint stop before now, or to the start."""
     return session.step_back_breakpoint()
 

@@ -6,11 +6,13 @@ instruction); the end of the program is no stop (it is `exited` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from vmscope.dap.breakpoints import Entry, Origin
 from vmscope.dap.protocol import DapReason
-from vmscope.debug.snapshot import Snapshot, StopReason
+from vmscope.debug.session import Session
+from vmscope.debug.snapshot import State, StopReason
 
 THREAD_ID = 1  # the program is one thread
 
@@ -49,7 +51,24 @@ DESCRIPTIONS: dict[DapReason, str] = {
 }
 
 
-def dap_reason(snap: Snapshot, hit: list[Entry]) -> DapReason | None:
+@dataclass(frozen=True)
+class StopView:
+    """Where a run ended, read from the Session's own fields (not from a
+    Snapshot, which renders every value and so costs more, and can fail)."""
+
+    state: State
+    reason: StopReason
+    detail: str
+    ip: int
+    steps: int
+
+    @staticmethod
+    def of(session: Session) -> StopView:
+        return StopView(session.state, session.reason, session.detail, session.vm.ip,
+                        session.steps)
+
+
+def dap_reason(snap: StopView, hit: list[Entry]) -> DapReason | None:
     """The stop's reason; None when the program did not stop (it ended)."""
     reason = STOP_REASONS[snap.reason]
     if reason is DapReason.BREAKPOINT and hit:
@@ -60,7 +79,7 @@ def dap_reason(snap: Snapshot, hit: list[Entry]) -> DapReason | None:
     return reason
 
 
-def stopped_body(reason: DapReason, snap: Snapshot, hit: list[Entry],
+def stopped_body(reason: DapReason, snap: StopView, hit: list[Entry],
                  exception: str | None = None) -> dict[str, Any]:
     """The `stopped` event's body; `exception` names the error kind (the
     spec's `text` of an exception stop)."""

@@ -24,7 +24,7 @@ from vmscope.dap.stepping import (
     continue_,
     reverse_continue,
 )
-from vmscope.debug.snapshot import Snapshot
+from vmscope.dap.stops import StopView
 
 RUNNABLE = frozenset({Phase.STOPPED})
 
@@ -64,7 +64,7 @@ def step_back(adapter: Adapter, args: Arguments) -> Reply:
     return _run(adapter, args, STEP_BACK[_granularity(args)])
 
 
-def _reverse_reason(snap: Snapshot) -> DapReason:
+def _reverse_reason(snap: StopView) -> DapReason:
     """Back at an earlier breakpoint stop, or (none left) at the start."""
     return DapReason.BREAKPOINT if snap.steps else DapReason.ENTRY
 
