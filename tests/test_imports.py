@@ -114,7 +114,7 @@ def test_no_parser_loads_the_machinery_of_a_command(tmp_path: Path) -> None:
     """`vmscope --help` and every command's parser (`vmscope CMD --help`) load
     only vmscope.cli and the language: each command imports its machinery when
     it runs (the profiler's package __init__ only loads its choices)."""
-    assert len(COMMANDS) == 8
+    assert len(COMMANDS) == 10
     assert probe(tmp_path, PARSERS) == {"loaded": CHOICES}
 
 

@@ -50,6 +50,9 @@ COMMANDS = (
     Command("bench", "benchmark the engines and levels side by side"),
     Command("screenshots", "play the debugger's scenes headlessly and write one SVG "
                            "screenshot each"),
+    Command("dap", "serve the Debug Adapter Protocol to an editor (on stdio, or one client "
+                   "over TCP with --port)"),
+    Command("serve", "serve the debugger (TUI) in a browser on 127.0.0.1"),
 )
 _BY_NAME = {c.name: c for c in COMMANDS}
 

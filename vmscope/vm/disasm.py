@@ -21,13 +21,18 @@ def operand_text(instr: Instr) -> str:
     return text
 
 
+def instruction_text(instr: Instr) -> str:
+    """The instruction itself as a listing shows it: opcode family, operands
+    and the stack depth before it (the DAP's disassembly shows the same)."""
+    return f"{instr.family:<22} {operand_text(instr):<24} depth {instr.depth}"
+
+
 def format_instr(ip: int, instr: Instr, targets: set[int], current: int | None = None) -> str:
     marker = "-->" if ip == current else ("  >>" if ip in targets else "")
     if ip == current and ip in targets:
         marker = "-->>"
     pos = f"{instr.span.line}:{instr.span.col}"
-    return (f"{marker:>4} {ip:>5}  {pos:<8} {instr.family:<22} "
-            f"{operand_text(instr):<24} depth {instr.depth}").rstrip()
+    return f"{marker:>4} {ip:>5}  {pos:<8} {instruction_text(instr)}".rstrip()
 
 
 def disassemble(code: CompiledCode, source: Source | None = None,
