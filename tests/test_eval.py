@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +39,6 @@ pear,2,3,,false,ripe,
 "x",100,5,0,true,"a,b",
 fig,0.25,0,0.5,false,,
 """
-
-
-@pytest.fixture(autouse=True)
-def _default_limits() -> Iterator[None]:
-    """Commands install their limits process-wide; put the defaults back."""
-    yield
-    values.configure(Limits())
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "t.csv") -> str:
@@ -147,8 +139,7 @@ def test_bad_rows_name_the_row_and_the_column(text: str, message: str) -> None:
 
 
 def test_int_cells_obey_the_int_size_limit() -> None:
-    values.configure(Limits(max_int_bits=8))
-    rows, error = parse_table("a:int\n255\n256\n").convert()
+    rows, error = parse_table("a:int\n255\n256\n").convert(Limits(max_int_bits=8))
     assert rows == [(255,)]
     assert error is not None and error.kind is ErrorKind.LIMIT
     assert error.message.startswith("row 2, column a: ")

@@ -1,16 +1,22 @@
 """The builtin functions. Each takes the evaluated arguments as a list and
 checks their count and kinds itself (a TypeError at the call's name, which the
-engine supplies). `print` only formats here: writing is the engine's job."""
+engine supplies). `print` only formats here: writing is the engine's job.
+
+The builtins a run's bounds can refuse (`str`, `int`, `floor`, `push` and
+`range` as a value) are built per setting of the bounds by `builtins_for`,
+closed over them, like the operators of `values.operators`."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from vmscope.errors import index_error, limit_error, type_error, value_error
 from vmscope.lang import values as v
-from vmscope.lang.values import Value
+from vmscope.lang.values import Operators, Value
+
+Builtin = Callable[[list[Value]], Value]
 
 _INT_TEXT = re.compile(r"[ \t\n\r\f\v]*[+-]?[0-9]+[ \t\n\r\f\v]*", re.ASCII)
 
@@ -37,31 +43,6 @@ def b_len(args: list[Value]) -> Value:
     if type(x) is str or type(x) is list:
         return len(x)
     raise _kind("len", x, "a str or list")
-
-
-def b_str(args: list[Value]) -> Value:
-    _arity("str", args, 1)
-    return v.to_str(args[0])
-
-
-def b_int(args: list[Value]) -> Value:
-    _arity("int", args, 1)
-    x = args[0]
-    t = type(x)
-    if t is int:
-        return x
-    if t is float:
-        if math.isinf(x) or math.isnan(x):
-            raise value_error(f"cannot convert float {v.display(x)} to int")
-        return v._int_result(int(x))
-    if t is str:
-        if not _INT_TEXT.fullmatch(x):
-            raise value_error(f"invalid literal for int(): {v.display([x])[1:-1]}")
-        digits = len(x.strip(" \t\n\r\f\v+-").lstrip("0"))
-        if digits > v.MAX_INT_BITS * 0.302 + 2:  # checked before the costly conversion
-            raise limit_error(f"integer result needs more than {v.MAX_INT_BITS} bits")
-        return v._int_result(int(x))
-    raise _kind("int", x, "an int, float or str")
 
 
 def b_float(args: list[Value]) -> Value:
@@ -131,29 +112,6 @@ def b_sqrt(args: list[Value]) -> Value:
         raise value_error("int too large to convert to float") from None
 
 
-def b_floor(args: list[Value]) -> Value:
-    _arity("floor", args, 1)
-    x = args[0]
-    if type(x) is int:
-        return x
-    if type(x) is float:
-        if math.isinf(x) or math.isnan(x):
-            raise value_error(f"cannot convert float {v.display(x)} to int")
-        return v._int_result(math.floor(x))
-    raise _kind("floor", x, "a number")
-
-
-def b_push(args: list[Value]) -> Value:
-    _arity("push", args, 2)
-    items = args[0]
-    if type(items) is not list:
-        raise _kind("push", items, "a list")
-    if len(items) >= v.MAX_LENGTH:
-        raise limit_error(f"list longer than {v.MAX_LENGTH} elements")
-    items.append(args[1])
-    return None
-
-
 def b_pop(args: list[Value]) -> Value:
     _arity("pop", args, 1)
     items = args[0]
@@ -175,17 +133,6 @@ def checked_range(args: list[Value]) -> range:
     return range(*args)
 
 
-def b_range(args: list[Value]) -> Value:
-    r = checked_range(args)
-    try:
-        too_long = len(r) > v.MAX_LENGTH
-    except OverflowError:
-        too_long = True
-    if too_long:
-        raise limit_error(f"list longer than {v.MAX_LENGTH} elements")
-    return list(r)
-
-
 def b_type(args: list[Value]) -> Value:
     _arity("type", args, 1)
     return v.type_name(args[0])
@@ -195,19 +142,90 @@ def _print_placeholder(args: list[Value]) -> Value:
     raise AssertionError("print is executed by the engine")
 
 
-BUILTINS: dict[str, Callable[[list[Value]], Value]] = {
+_UNBOUNDED: dict[str, Builtin] = {
     "print": _print_placeholder,
     "len": b_len,
-    "str": b_str,
-    "int": b_int,
     "float": b_float,
     "abs": b_abs,
     "min": b_min,
     "max": b_max,
     "sqrt": b_sqrt,
-    "floor": b_floor,
-    "push": b_push,
     "pop": b_pop,
-    "range": b_range,
     "type": b_type,
 }
+
+
+def builtins_for(ops: Operators) -> Mapping[str, Builtin]:
+    """Every builtin, those that can pass a limit closed over `ops`' bounds
+    (call it through `vmscope.lang.semantics.semantics`, which builds each
+    setting once)."""
+    max_length = ops.bounds.max_length
+    max_bits = ops.bounds.max_int_bits
+    max_digits = max_bits * 0.302 + 2  # decimal digits that may fit in max_bits
+    int_result = ops.int_result
+    to_str = ops.to_str
+    too_long = f"list longer than {max_length} elements"
+
+    def b_str(args: list[Value]) -> Value:
+        _arity("str", args, 1)
+        return to_str(args[0])
+
+    def b_int(args: list[Value]) -> Value:
+        _arity("int", args, 1)
+        x = args[0]
+        t = type(x)
+        if t is int:
+            return x
+        if t is float:
+            if math.isinf(x) or math.isnan(x):
+                raise value_error(f"cannot convert float {v.display(x)} to int")
+            return int_result(int(x))
+        if t is str:
+            if not _INT_TEXT.fullmatch(x):
+                raise value_error(f"invalid literal for int(): {v.display([x])[1:-1]}")
+            digits = len(x.strip(" \t\n\r\f\v+-").lstrip("0"))
+            if digits > max_digits:  # checked before the costly conversion
+                raise limit_error(f"integer result needs more than {max_bits} bits")
+            return int_result(int(x))
+        raise _kind("int", x, "an int, float or str")
+
+    def b_floor(args: list[Value]) -> Value:
+        _arity("floor", args, 1)
+        x = args[0]
+        if type(x) is int:
+            return x
+        if type(x) is float:
+            if math.isinf(x) or math.isnan(x):
+                raise value_error(f"cannot convert float {v.display(x)} to int")
+            return int_result(math.floor(x))
+        raise _kind("floor", x, "a number")
+
+    def b_push(args: list[Value]) -> Value:
+        _arity("push", args, 2)
+        items = args[0]
+        if type(items) is not list:
+            raise _kind("push", items, "a list")
+        if len(items) >= max_length:
+            raise limit_error(too_long)
+        items.append(args[1])
+        return None
+
+    def b_range(args: list[Value]) -> Value:
+        r = checked_range(args)
+        try:
+            longer = len(r) > max_length
+        except OverflowError:
+            longer = True
+        if longer:
+            raise limit_error(too_long)
+        return list(r)
+
+    return {**_UNBOUNDED, "str": b_str, "int": b_int, "floor": b_floor, "push": b_push,
+            "range": b_range}
+
+
+# The builtins that may change a list in place (what watchpoints must watch).
+MUTATING = frozenset({"push", "pop"})
+
+# Every builtin's name, for the resolver (the functions come from `builtins_for`).
+BUILTINS = frozenset({*_UNBOUNDED, "str", "int", "floor", "push", "range"})

@@ -11,17 +11,9 @@ from typing import Any
 
 from vmscope.errors import ErrorKind, GuestError, StackEntry, limit_error
 from vmscope.lang import nodes as n
-from vmscope.lang.builtins import BUILTINS, checked_range, print_line
-from vmscope.lang.values import (
-    BINARY,
-    UNSET,
-    Limits,
-    check_type,
-    get_index,
-    neg,
-    set_index,
-    type_name,
-)
+from vmscope.lang.builtins import checked_range, print_line
+from vmscope.lang.semantics import semantics
+from vmscope.lang.values import UNSET, Limits, check_type, get_index, neg, set_index, type_name
 from vmscope.source import Span
 
 _BREAK = object()
@@ -41,6 +33,9 @@ class Interpreter:
         self.program = program
         self.write = write
         self.max_depth = limits.max_depth
+        sem = semantics(limits)  # this run's operators and builtins
+        self.binary = sem.ops.binary
+        self.builtins = sem.builtins
         self.globals: list[Any] = [UNSET] * len(program.globals)
         self.frame: list[Any] = [None] * program.main.nslots
         self.calls: list[n.CallFn] = []  # the call each active frame is executing
@@ -132,7 +127,7 @@ class Interpreter:
         a = self.ev[left.__class__](left)
         b = self.ev[right.__class__](right)
         try:
-            return BINARY[e.op](a, b)
+            return self.binary[e.op](a, b)
         except GuestError as err:
             raise _at(err, e.span) from None
 
@@ -173,7 +168,7 @@ class Interpreter:
             self.write(print_line(args))
             return None
         try:
-            return BUILTINS[e.name](args)
+            return self.builtins[e.name](args)
         except GuestError as err:
             raise _at(err, e.span) from None
 
@@ -243,7 +238,7 @@ class Interpreter:
             old = self.ev[target.__class__](target)
             rhs = self.ev[s.value.__class__](s.value)
             try:
-                value = BINARY[s.op](old, rhs)
+                value = self.binary[s.op](old, rhs)
             except GuestError as err:
                 raise _at(err, s.op_span) from None
         if s.type is not None:
@@ -266,7 +261,7 @@ class Interpreter:
                 raise _at(err, s.bracket) from None
             rhs = ev[s.value.__class__](s.value)
             try:
-                value = BINARY[s.op](old, rhs)
+                value = self.binary[s.op](old, rhs)
             except GuestError as err:
                 raise _at(err, s.op_span) from None
         try:

@@ -3,13 +3,17 @@ typed bindings, shared by the AST interpreter and every closure the compiler
 emits. Values are plain Python objects: int, float, str, bool, None (null)
 and list. Errors raised here carry no span; the engine adds it.
 
-Per-run limits live in module globals (`configure`) so the hot operators read
-them with one global load instead of threading a context through every call."""
+Limits belong to a run, never to the process: the operators a run's length
+and int-size limits can refuse (+, -, *, **, str()) are built per setting of
+those bounds by `operators(bounds)`, closed over them (a closure cell is the
+cheapest read there is), and nothing here is rewritten per run. Everything
+else is a plain function, the same for every run."""
 
 from __future__ import annotations
 
 import operator
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +29,7 @@ from vmscope.errors import (
 from vmscope.lang.nodes import BinOp, TypeName
 
 Value = Any
+Binary = Callable[[Value, Value], Value]
 sys.set_int_max_str_digits(0)  # the language's ints print at any size
 NEST_LIMIT = 2000  # deepest list nesting compared or displayed before a RecursionError
 
@@ -47,14 +52,28 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+DEFAULT_MAX_LENGTH = 10_000_000
+DEFAULT_MAX_INT_BITS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The part of a run's limits that operators and compiled code close over
+    (the VM checks steps and call depth itself): code compiled for one Bounds
+    runs only under Limits with the same bounds."""
+
+    max_length: int = DEFAULT_MAX_LENGTH
+    max_int_bits: int = DEFAULT_MAX_INT_BITS
+
+
 @dataclass(frozen=True)
 class Limits:
     """Run-time limits of the language, each a clean LimitError or RecursionError."""
 
     max_steps: int | None = None
     max_depth: int = 10_000
-    max_length: int = 10_000_000
-    max_int_bits: int = 100_000
+    max_length: int = DEFAULT_MAX_LENGTH
+    max_int_bits: int = DEFAULT_MAX_INT_BITS
 
     def __post_init__(self) -> None:
         # Beyond these the host itself gives out first (memory, C recursion).
@@ -65,21 +84,12 @@ class Limits:
         if self.max_length < 0 or (self.max_steps is not None and self.max_steps < 0):
             raise ValueError("limits must not be negative")
 
+    @property
+    def bounds(self) -> Bounds:
+        return Bounds(self.max_length, self.max_int_bits)
+
 
 DEFAULT_LIMITS = Limits()
-MAX_LENGTH = 10_000_000
-MAX_INT_BITS = 100_000
-INT_BOUND = 1 << MAX_INT_BITS  # an int is too big when abs(value) >= INT_BOUND
-NEG_INT_BOUND = -INT_BOUND  # kept, not negated per check: that would copy a huge int
-
-
-def configure(limits: Limits) -> None:
-    """Install a run's length and int-size limits (called when a run starts)."""
-    global MAX_LENGTH, MAX_INT_BITS, INT_BOUND, NEG_INT_BOUND
-    MAX_LENGTH = limits.max_length
-    MAX_INT_BITS = limits.max_int_bits
-    INT_BOUND = 1 << limits.max_int_bits
-    NEG_INT_BOUND = -INT_BOUND
 
 
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", type(None): "null",
@@ -132,20 +142,7 @@ def _display_list(items: list[Value], active: set[int], depth: int) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def to_str(v: Value) -> str:
-    s = display(v)
-    if len(s) > MAX_LENGTH:
-        raise limit_error(f"string longer than {MAX_LENGTH} characters")
-    return s
-
-
 # ---- arithmetic ------------------------------------------------------------------------
-
-
-def _int_result(r: int) -> int:
-    if NEG_INT_BOUND < r < INT_BOUND:
-        return r
-    raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
 
 
 def _operands(op: str, a: Value, b: Value) -> GuestError:
@@ -154,57 +151,6 @@ def _operands(op: str, a: Value, b: Value) -> GuestError:
 
 def _too_big() -> GuestError:
     return value_error("int too large to convert to float")
-
-
-def add(a: Value, b: Value) -> Value:
-    ta = type(a)
-    tb = type(b)
-    if ta is int and tb is int:
-        r = a + b
-        if NEG_INT_BOUND < r < INT_BOUND:
-            return r
-        raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        try:
-            return a + b
-        except OverflowError:
-            raise _too_big() from None
-    if (ta is str and tb is str) or (ta is list and tb is list):
-        if len(a) + len(b) > MAX_LENGTH:
-            raise limit_error(f"{type_name(a)} longer than {MAX_LENGTH} elements")
-        return a + b
-    raise _operands("+", a, b)
-
-
-def sub(a: Value, b: Value) -> Value:
-    ta = type(a)
-    tb = type(b)
-    if ta is int and tb is int:
-        r = a - b
-        if NEG_INT_BOUND < r < INT_BOUND:
-            return r
-        raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        try:
-            return a - b
-        except OverflowError:
-            raise _too_big() from None
-    raise _operands("-", a, b)
-
-
-def mul(a: Value, b: Value) -> Value:
-    ta = type(a)
-    tb = type(b)
-    if ta is int and tb is int:
-        if a.bit_length() + b.bit_length() - 1 > MAX_INT_BITS:
-            raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-        return _int_result(a * b)
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        try:
-            return a * b
-        except OverflowError:
-            raise _too_big() from None
-    raise _operands("*", a, b)
 
 
 def _numbers(op: str, a: Value, b: Value) -> None:
@@ -242,27 +188,6 @@ def mod(a: Value, b: Value) -> Value:
         return a % b
     except OverflowError:
         raise _too_big() from None
-
-
-def power(a: Value, b: Value) -> Value:
-    _numbers("**", a, b)
-    if type(a) is int and type(b) is int and b >= 0:
-        if a not in (0, 1, -1) and b > 1:
-            bits = a.bit_length()
-            if (bits - 1) * b + 1 > MAX_INT_BITS:
-                raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-            if bits * b > MAX_INT_BITS:
-                return _int_result(a**b)
-        return a**b
-    if not a and b < 0:
-        raise zero_division("zero to a negative power")
-    try:
-        r = float(a) ** float(b) if type(a) is int and type(b) is int else a**b
-    except OverflowError:
-        raise value_error("numerical result out of range") from None
-    if type(r) is complex:
-        raise value_error("negative number to a fractional power")
-    return r
 
 
 def neg(a: Value) -> Value:
@@ -353,9 +278,11 @@ def ge(a: Value, b: Value) -> bool:
     return _ordered(">=", a, b, 0)
 
 
-# Indexed by BinOp (an IntEnum), in its order.
-BINARY = (add, sub, mul, truediv, floordiv, mod, power, eq, ne, lt, le, gt, ge)
-assert len(BINARY) == len(BinOp)
+# The operators no limit can refuse, keyed by operator; `operators` adds the others.
+UNBOUNDED: Mapping[BinOp, Binary] = {
+    BinOp.DIV: truediv, BinOp.FLOORDIV: floordiv, BinOp.MOD: mod, BinOp.EQ: eq, BinOp.NE: ne,
+    BinOp.LT: lt, BinOp.LE: le, BinOp.GT: gt, BinOp.GE: ge,
+}
 
 # ---- indexing --------------------------------------------------------------------------
 
@@ -403,3 +330,117 @@ def check_type(v: Value, declared: TypeName) -> Value:
     if _ACCEPTS[declared] is t:
         return v
     raise type_error(f"expected {declared.value}, got {type_name(v)}")
+
+
+# ---- the operators a run's bounds can refuse ---------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Operators:
+    """Every binary operator and `str()`'s conversion for one setting of the
+    bounds. `binary` is keyed by operator; `int_result` checks an int result
+    against the int-size limit (`neg_int_bound < r < int_bound`)."""
+
+    bounds: Bounds
+    int_bound: int  # an int is too big when abs(value) >= int_bound
+    neg_int_bound: int  # kept, not negated per check: that would copy a huge int
+    add: Binary
+    sub: Binary
+    mul: Binary
+    power: Binary
+    to_str: Callable[[Value], str]
+    int_result: Callable[[int], int]
+    binary: Mapping[BinOp, Binary]
+
+
+def operators(bounds: Bounds) -> Operators:
+    """Build the bounded operators, each closed over `bounds` (call it through
+    `vmscope.lang.semantics.semantics`, which builds each setting once)."""
+    max_length = bounds.max_length
+    max_bits = bounds.max_int_bits
+    int_bound = 1 << max_bits
+    neg_int_bound = -int_bound
+    too_many_bits = f"integer result needs more than {max_bits} bits"
+
+    def int_result(r: int) -> int:
+        if neg_int_bound < r < int_bound:
+            return r
+        raise limit_error(too_many_bits)
+
+    def add(a: Value, b: Value) -> Value:
+        ta = type(a)
+        tb = type(b)
+        if ta is int and tb is int:
+            r = a + b
+            if neg_int_bound < r < int_bound:
+                return r
+            raise limit_error(too_many_bits)
+        if (ta is float or ta is int) and (tb is float or tb is int):
+            try:
+                return a + b
+            except OverflowError:
+                raise _too_big() from None
+        if (ta is str and tb is str) or (ta is list and tb is list):
+            if len(a) + len(b) > max_length:
+                raise limit_error(f"{type_name(a)} longer than {max_length} elements")
+            return a + b
+        raise _operands("+", a, b)
+
+    def sub(a: Value, b: Value) -> Value:
+        ta = type(a)
+        tb = type(b)
+        if ta is int and tb is int:
+            r = a - b
+            if neg_int_bound < r < int_bound:
+                return r
+            raise limit_error(too_many_bits)
+        if (ta is float or ta is int) and (tb is float or tb is int):
+            try:
+                return a - b
+            except OverflowError:
+                raise _too_big() from None
+        raise _operands("-", a, b)
+
+    def mul(a: Value, b: Value) -> Value:
+        ta = type(a)
+        tb = type(b)
+        if ta is int and tb is int:
+            if a.bit_length() + b.bit_length() - 1 > max_bits:
+                raise limit_error(too_many_bits)
+            return int_result(a * b)
+        if (ta is float or ta is int) and (tb is float or tb is int):
+            try:
+                return a * b
+            except OverflowError:
+                raise _too_big() from None
+        raise _operands("*", a, b)
+
+    def power(a: Value, b: Value) -> Value:
+        _numbers("**", a, b)
+        if type(a) is int and type(b) is int and b >= 0:
+            if a not in (0, 1, -1) and b > 1:
+                bits = a.bit_length()
+                if (bits - 1) * b + 1 > max_bits:
+                    raise limit_error(too_many_bits)
+                if bits * b > max_bits:
+                    return int_result(a**b)
+            return a**b
+        if not a and b < 0:
+            raise zero_division("zero to a negative power")
+        try:
+            r = float(a) ** float(b) if type(a) is int and type(b) is int else a**b
+        except OverflowError:
+            raise value_error("numerical result out of range") from None
+        if type(r) is complex:
+            raise value_error("negative number to a fractional power")
+        return r
+
+    def to_str(v: Value) -> str:
+        s = display(v)
+        if len(s) > max_length:
+            raise limit_error(f"string longer than {max_length} characters")
+        return s
+
+    binary = {BinOp.ADD: add, BinOp.SUB: sub, BinOp.MUL: mul, BinOp.POW: power, **UNBOUNDED}
+    return Operators(bounds, int_bound, neg_int_bound, add, sub, mul, power, to_str,
+                     int_result, binary)

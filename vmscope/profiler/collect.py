@@ -97,7 +97,7 @@ class Collector:
             raise ValueError("py-spy mode runs out of process: use vmscope.profiler.pyspy")
         self.program = program
         self.options = options
-        self.code = program.code
+        self.code = program.code_for(options.limits)
         self.tree = ContextTree(self.code)
         counting = options.mode in ("count", "timed") or options.counts
         self.state = (LoopState(self.code, self.tree, derive=options.mode != "timed")

@@ -17,7 +17,6 @@ from typing import TextIO
 
 from vmscope.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, limits_of, report
 from vmscope.errors import CompileError, GuestError
-from vmscope.lang import values
 from vmscope.lang.values import Limits, Value, display
 from vmscope.rows.engines import make_runner
 from vmscope.rows.expr import EXPR_FILE, RowExpr, compile_expression
@@ -90,8 +89,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = sys.stdout
     output = _Output(out, table, args.where)
     runner = make_runner(rx, args.engine, limits, output.write)
-    values.configure(limits)  # int cells obey the int-size limit
-    rows, bad_row = table.convert()
+    rows, bad_row = table.convert(limits)  # int cells obey the int-size limit
     if args.where:
         out.write(table.header_line + "\n")
     if args.profile is not None and rows:

@@ -61,9 +61,8 @@ def tree_depth(e: n.Expr) -> int:
 
 
 def _prepare(rx: RowExpr, limits: Limits) -> None:
-    """Install the run's limits and room for the host recursion it may need
-    (compiling and the AST engine recurse over the expression's tree)."""
-    values.configure(limits)
+    """Room for the host recursion the run may need (compiling and the AST
+    engine recurse over the expression's tree)."""
     needed = values.NEST_LIMIT * 4 + 1000 + _FRAMES_PER_NODE * tree_depth(rx.expr)
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
@@ -92,14 +91,14 @@ class ClosureRows:
         _prepare(rx, limits)  # first: compiling recurses over the expression too
         # A step budget needs at least one instruction per row (not -O2's batch).
         level = min(rx.level, 1) if limits.max_steps is not None else rx.level
-        self.row_code = rx.code_at(level)
+        self.row_code = rx.code_at(level, limits)
         self.budget = limits.max_steps
         self.vm = VM(self.row_code.code, write or _discard, limits)
         # -O2, one row a call: when one instruction computes the value, a call
         # of it is the whole VM entry (no loop, no Halt to raise and catch)
         self._one: tuple[VM, Closure, int] | None = None
         if level >= 2:
-            single = rx.single_row_code()
+            single = rx.single_row_code(limits)
             if len(single.code.code) == 2:
                 vm = VM(single.code, write or _discard, limits)
                 self._one = (vm, single.code.code[0], single.result)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from vmscope.lang import values
 from vmscope.lang.values import DEFAULT_LIMITS, Limits, Value
 from vmscope.rows.expr import APPEND_SLOT, EXPR_FILE, ROWS_SLOT, RowExpr
 from vmscope.source import Source
 from vmscope.vm.machine import VM
+from vmscope.vm.program import CompiledCode
 
 
 class RowProgram:
@@ -25,14 +25,16 @@ class RowProgram:
             raise ValueError("no rows to profile")
         self.rx = rx
         self.level = level
-        self.code = rx.code_at(level).code
+        self.code = rx.code_at(level).code  # for the default limits
         self.source = Source(EXPR_FILE, rx.text)
         self.rows = rows
         self._results: list[Value] | None = results
 
+    def code_for(self, limits: Limits) -> CompiledCode:
+        return self.rx.code_at(self.level, limits).code
+
     def new_vm(self, write: Callable[[str], Any], limits: Limits = DEFAULT_LIMITS) -> VM:
-        values.configure(limits)
-        vm = VM(self.code, write, limits)
+        vm = VM(self.code_for(limits), write, limits)
         # the first VM fills the caller's list; later runs (--repeat) are timing only
         results, self._results = (self._results if self._results is not None else []), None
         it: Iterator[Sequence[Value]] = iter(self.rows)

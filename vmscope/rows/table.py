@@ -15,14 +15,16 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 
 from vmscope.errors import ErrorKind, GuestError, StackEntry
 from vmscope.lang import values
-from vmscope.lang.builtins import _INT_TEXT, b_int
+from vmscope.lang.builtins import _INT_TEXT
 from vmscope.lang.nodes import TypeName
+from vmscope.lang.semantics import Semantics, semantics
 from vmscope.lang.tokens import KEYWORDS
-from vmscope.lang.values import Value
+from vmscope.lang.values import DEFAULT_LIMITS, Limits, Value
 from vmscope.source import Span
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
@@ -76,10 +78,12 @@ class Table:
     columns: tuple[Column, ...]
     cells: list[list[str]]
 
-    def convert(self) -> tuple[list[tuple[Value, ...]], GuestError | None]:
+    def convert(self, limits: Limits = DEFAULT_LIMITS
+                ) -> tuple[list[tuple[Value, ...]], GuestError | None]:
         """The data rows as tuples of language values, up to the first bad
         row, and that row's error (None when every row is good). Int cells
-        obey the int-size limit of `values.configure`, as `int()` does."""
+        obey the int-size limit of `limits`, as `int()` does."""
+        sem = semantics(limits)
         width = len(self.columns)
         cells = self.cells
         end = len(cells)
@@ -91,7 +95,7 @@ class Table:
         by_column = [list(map(itemgetter(j), good)) for j in range(width)]
         converted: list[list[Value]] = []
         for j, column in enumerate(self.columns):
-            col_values, bad = _convert_column(by_column[j], column)
+            col_values, bad = _convert_column(by_column[j], column, sem)
             converted.append(col_values)
             if bad is not None and (error is None or (bad[0], j) < error[:2]):
                 error = (bad[0], j, bad[1])
@@ -119,17 +123,18 @@ def _width_error(index: int, row: list[str], columns: tuple[Column, ...]) -> Gue
                      f"extra cell (the row has {have} cells, the header {want})")
 
 
-def _convert_column(cells: Sequence[str], column: Column
+def _convert_column(cells: Sequence[str], column: Column, sem: Semantics
                     ) -> tuple[list[Value], tuple[int, GuestError] | None]:
     """Convert one column's cells; on a bad cell, the values before it and
     (its index, its error)."""
     typ = column.type
     if typ is TypeName.STR or typ is TypeName.ANY:
         return [c or None for c in cells], None
-    fast = _fast_column(cells, typ, check=column.declared)
+    fast = _fast_column(cells, typ, column.declared, sem.ops.int_bound)
     if fast is not None:
         return fast, None
-    convert = _CONVERTERS[typ]
+    convert: Callable[[str], Value] = partial(_to_int, sem=sem) if typ is TypeName.INT \
+        else _CONVERTERS[typ]
     out: list[Value] = []
     append = out.append
     for i, cell in enumerate(cells):
@@ -143,7 +148,8 @@ def _convert_column(cells: Sequence[str], column: Column
     return out, None  # pragma: no cover - the fast path takes columns without bad cells
 
 
-def _fast_column(cells: Sequence[str], typ: TypeName, check: bool) -> list[Value] | None:
+def _fast_column(cells: Sequence[str], typ: TypeName, check: bool, int_bound: int
+                 ) -> list[Value] | None:
     """A whole column at C speed, or None when some cell needs a closer look
     (then the per-cell converters find and explain it). `check`: an int
     column's cells were not already matched against int()'s rule."""
@@ -154,7 +160,7 @@ def _fast_column(cells: Sequence[str], typ: TypeName, check: bool) -> list[Value
             return [_BOOLS[c] if c else None for c in cells]
         if check and not all(map(_INT_TEXT.fullmatch, filter(None, cells))):
             return None
-        if cells and 10 ** max(map(len, cells)) > values.INT_BOUND:
+        if cells and 10 ** max(map(len, cells)) > int_bound:
             return None  # some cell may pass the int-size limit
         return [int(c) if c else None for c in cells]
     except (ValueError, KeyError):
@@ -168,15 +174,15 @@ class _BadCell(Exception):
         self.kind = kind
 
 
-def _to_int(cell: str) -> int:
+def _to_int(cell: str, sem: Semantics) -> int:
     if len(cell) < 19 and _INT_TEXT.fullmatch(cell):  # fits a machine word: no size check
         value = int(cell)
-        if values.NEG_INT_BOUND < value < values.INT_BOUND:
+        if sem.ops.neg_int_bound < value < sem.ops.int_bound:
             return value
     if not _INT_TEXT.fullmatch(cell):
         raise _BadCell(f"cannot read {_quoted(cell)} as int")
     try:
-        result: int = b_int([cell])  # the int-size limit, checked as int() checks it
+        result: int = sem.builtins["int"]([cell])  # the int-size limit, as int() checks it
     except GuestError as err:
         raise _BadCell(err.message, err.kind) from None
     return result
@@ -197,7 +203,7 @@ def _to_bool(cell: str) -> bool:
 
 
 _CONVERTERS: dict[TypeName, Callable[[str], Value]] = {
-    TypeName.INT: _to_int, TypeName.FLOAT: _to_float, TypeName.BOOL: _to_bool,
+    TypeName.FLOAT: _to_float, TypeName.BOOL: _to_bool,  # int: _to_int, given the bounds
 }
 
 
