@@ -14,9 +14,10 @@ import pytest
 from vmscope.errors import GuestError
 from vmscope.lang import builtins as b
 from vmscope.lang import values as v
+from vmscope.lang.bounded import operators
 from vmscope.lang.nodes import BinOp, TypeName
 from vmscope.lang.semantics import DEFAULT_SEMANTICS, Semantics, semantics
-from vmscope.lang.values import Bounds, Limits, operators
+from vmscope.lang.values import Bounds, Limits
 
 NAN = float("nan")
 INF = float("inf")

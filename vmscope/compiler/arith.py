@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from types import CodeType
 
 from vmscope.compiler.assembler import Assembler
+from vmscope.lang.bounded import Operators
 from vmscope.lang.nodes import BinOp
-from vmscope.lang.values import Binary, Operators, neg
+from vmscope.lang.values import Binary, neg
 from vmscope.source import Span
 from vmscope.vm.machine import VM
 from vmscope.vm.opcodes import Op

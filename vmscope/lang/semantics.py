@@ -2,7 +2,9 @@
 per setting and shared by every run, engine and compiled program with that
 setting. Both engines take theirs from here; compiled code captures its
 functions and bounds as closure values, so two runs with different limits
-can run at the same time, in threads, without reading each other's."""
+can run at the same time, in threads, without reading each other's.
+(A setting is a few functions rebound to their own namespace: see
+vmscope.lang.bounded.)"""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vmscope.lang.bounded import Operators, operators
 from vmscope.lang.builtins import Builtin, builtins_for
-from vmscope.lang.values import Bounds, Limits, Operators, operators
+from vmscope.lang.values import Bounds, Limits
 
 
 @dataclass(frozen=True, eq=False)

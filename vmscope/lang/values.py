@@ -4,10 +4,9 @@ emits. Values are plain Python objects: int, float, str, bool, None (null)
 and list. Errors raised here carry no span; the engine adds it.
 
 Limits belong to a run, never to the process: the operators a run's length
-and int-size limits can refuse (+, -, *, **, str()) are built per setting of
-those bounds by `operators(bounds)`, closed over them (a closure cell is the
-cheapest read there is), and nothing here is rewritten per run. Everything
-else is a plain function, the same for every run."""
+and int-size limits can refuse (+, -, *, **, str()) live in
+vmscope.lang.bounded, built per setting of those bounds; nothing here is
+rewritten per run. What is here is the same for every run."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from vmscope.errors import (
     ErrorKind,
     GuestError,
     index_error,
-    limit_error,
     type_error,
     value_error,
     zero_division,
@@ -145,23 +143,23 @@ def _display_list(items: list[Value], active: set[int], depth: int) -> str:
 # ---- arithmetic ------------------------------------------------------------------------
 
 
-def _operands(op: str, a: Value, b: Value) -> GuestError:
+def operand_types_error(op: str, a: Value, b: Value) -> GuestError:
     return type_error(f"unsupported operand types for {op}: {type_name(a)} and {type_name(b)}")
 
 
-def _too_big() -> GuestError:
+def int_too_big_for_float() -> GuestError:
     return value_error("int too large to convert to float")
 
 
-def _numbers(op: str, a: Value, b: Value) -> None:
+def require_numbers(op: str, a: Value, b: Value) -> None:
     ta = type(a)
     tb = type(b)
     if not ((ta is int or ta is float) and (tb is int or tb is float)):
-        raise _operands(op, a, b)
+        raise operand_types_error(op, a, b)
 
 
 def truediv(a: Value, b: Value) -> float:
-    _numbers("/", a, b)
+    require_numbers("/", a, b)
     if not b:
         raise zero_division("division by zero")
     try:
@@ -171,23 +169,23 @@ def truediv(a: Value, b: Value) -> float:
 
 
 def floordiv(a: Value, b: Value) -> Value:
-    _numbers("//", a, b)
+    require_numbers("//", a, b)
     if not b:
         raise zero_division("integer division or modulo by zero")
     try:
         return a // b
     except OverflowError:
-        raise _too_big() from None
+        raise int_too_big_for_float() from None
 
 
 def mod(a: Value, b: Value) -> Value:
-    _numbers("%", a, b)
+    require_numbers("%", a, b)
     if not b:
         raise zero_division("integer division or modulo by zero")
     try:
         return a % b
     except OverflowError:
-        raise _too_big() from None
+        raise int_too_big_for_float() from None
 
 
 def neg(a: Value) -> Value:
@@ -278,7 +276,7 @@ def ge(a: Value, b: Value) -> bool:
     return _ordered(">=", a, b, 0)
 
 
-# The operators no limit can refuse, keyed by operator; `operators` adds the others.
+# The operators no limit can refuse, keyed by operator (vmscope.lang.bounded adds the others).
 UNBOUNDED: Mapping[BinOp, Binary] = {
     BinOp.DIV: truediv, BinOp.FLOORDIV: floordiv, BinOp.MOD: mod, BinOp.EQ: eq, BinOp.NE: ne,
     BinOp.LT: lt, BinOp.LE: le, BinOp.GT: gt, BinOp.GE: ge,
@@ -326,121 +324,8 @@ def check_type(v: Value, declared: TypeName) -> Value:
         try:
             return float(v)
         except OverflowError:
-            raise _too_big() from None
+            raise int_too_big_for_float() from None
     if _ACCEPTS[declared] is t:
         return v
     raise type_error(f"expected {declared.value}, got {type_name(v)}")
 
-
-# ---- the operators a run's bounds can refuse ---------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Operators:
-    """Every binary operator and `str()`'s conversion for one setting of the
-    bounds. `binary` is keyed by operator; `int_result` checks an int result
-    against the int-size limit (`neg_int_bound < r < int_bound`)."""
-
-    bounds: Bounds
-    int_bound: int  # an int is too big when abs(value) >= int_bound
-    neg_int_bound: int  # kept, not negated per check: that would copy a huge int
-    add: Binary
-    sub: Binary
-    mul: Binary
-    power: Binary
-    to_str: Callable[[Value], str]
-    int_result: Callable[[int], int]
-    binary: Mapping[BinOp, Binary]
-
-
-def operators(bounds: Bounds) -> Operators:
-    """Build the bounded operators, each closed over `bounds` (call it through
-    `vmscope.lang.semantics.semantics`, which builds each setting once)."""
-    max_length = bounds.max_length
-    max_bits = bounds.max_int_bits
-    int_bound = 1 << max_bits
-    neg_int_bound = -int_bound
-    too_many_bits = f"integer result needs more than {max_bits} bits"
-
-    def int_result(r: int) -> int:
-        if neg_int_bound < r < int_bound:
-            return r
-        raise limit_error(too_many_bits)
-
-    def add(a: Value, b: Value) -> Value:
-        ta = type(a)
-        tb = type(b)
-        if ta is int and tb is int:
-            r = a + b
-            if neg_int_bound < r < int_bound:
-                return r
-            raise limit_error(too_many_bits)
-        if (ta is float or ta is int) and (tb is float or tb is int):
-            try:
-                return a + b
-            except OverflowError:
-                raise _too_big() from None
-        if (ta is str and tb is str) or (ta is list and tb is list):
-            if len(a) + len(b) > max_length:
-                raise limit_error(f"{type_name(a)} longer than {max_length} elements")
-            return a + b
-        raise _operands("+", a, b)
-
-    def sub(a: Value, b: Value) -> Value:
-        ta = type(a)
-        tb = type(b)
-        if ta is int and tb is int:
-            r = a - b
-            if neg_int_bound < r < int_bound:
-                return r
-            raise limit_error(too_many_bits)
-        if (ta is float or ta is int) and (tb is float or tb is int):
-            try:
-                return a - b
-            except OverflowError:
-                raise _too_big() from None
-        raise _operands("-", a, b)
-
-    def mul(a: Value, b: Value) -> Value:
-        ta = type(a)
-        tb = type(b)
-        if ta is int and tb is int:
-            if a.bit_length() + b.bit_length() - 1 > max_bits:
-                raise limit_error(too_many_bits)
-            return int_result(a * b)
-        if (ta is float or ta is int) and (tb is float or tb is int):
-            try:
-                return a * b
-            except OverflowError:
-                raise _too_big() from None
-        raise _operands("*", a, b)
-
-    def power(a: Value, b: Value) -> Value:
-        _numbers("**", a, b)
-        if type(a) is int and type(b) is int and b >= 0:
-            if a not in (0, 1, -1) and b > 1:
-                bits = a.bit_length()
-                if (bits - 1) * b + 1 > max_bits:
-                    raise limit_error(too_many_bits)
-                if bits * b > max_bits:
-                    return int_result(a**b)
-            return a**b
-        if not a and b < 0:
-            raise zero_division("zero to a negative power")
-        try:
-            r = float(a) ** float(b) if type(a) is int and type(b) is int else a**b
-        except OverflowError:
-            raise value_error("numerical result out of range") from None
-        if type(r) is complex:
-            raise value_error("negative number to a fractional power")
-        return r
-
-    def to_str(v: Value) -> str:
-        s = display(v)
-        if len(s) > max_length:
-            raise limit_error(f"string longer than {max_length} characters")
-        return s
-
-    binary = {BinOp.ADD: add, BinOp.SUB: sub, BinOp.MUL: mul, BinOp.POW: power, **UNBOUNDED}
-    return Operators(bounds, int_bound, neg_int_bound, add, sub, mul, power, to_str,
-                     int_result, binary)
