@@ -14,6 +14,7 @@ import pytest
 import vmscope
 from vmscope.compiler import codegen
 from vmscope.compiler.compiler import compile_program
+from vmscope.compiler.fused import Kind
 from vmscope.lang import values
 from vmscope.lang.semantics import DEFAULT_SEMANTICS, Semantics
 from vmscope.lang.values import Limits
@@ -234,3 +235,24 @@ def test_row_expression_is_three_instructions_at_o1() -> None:
     # the left test (ending the row when false), the right side ending the row,
     # and a plain `next row` (unreached here; the target of other shapes' jumps)
     assert ops == [Op.BRANCH, Op.EXPR, Op.HALT]
+
+
+def test_fused_kinds_name_their_families_and_opcodes() -> None:
+    assert Kind.EXPR.family(["add.int"]) == "add.int"
+    assert Kind.STMT.family(["add.int", "mul.int"]) == "stmt"
+    assert Kind.BRANCH.family(["lt.int"]) == "branch.lt.int"
+    assert Kind.BRANCH.family(["lt.int", "and"]) == "branch"
+    assert Kind.RETURN.family(["return"]) == "return"
+    assert Kind.RETURN.family(["add.int", "return"]) == "return.fused"
+    assert Kind.CALL.family(["call"]) == "call"
+    assert Kind.ROWS.family(["add", "gt"]) == "rows"
+    assert {k: k.op for k in Kind} == {
+        Kind.EXPR: Op.EXPR, Kind.STMT: Op.STMT, Kind.BRANCH: Op.BRANCH, Kind.CALL: Op.CALL,
+        Kind.RETURN: Op.RETURN, Kind.ROWS: Op.STMT}
+
+
+def test_families_shown_for_a_known_program() -> None:
+    src = ("fn f(n: int) -> int {\n  if n < 2 { return n }\n  return f(n - 1) + f(n - 2)\n}\n"
+           "let s: float = 0.5\ns = s * 2.0\nprint(f(5), s)\n")
+    families = {i.family for i in vmscope.compile_source(src).at_level(1).code.instrs}
+    assert {"branch.lt.int", "return.fused", "call", "mul.float"} <= families
