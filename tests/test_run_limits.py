@@ -13,7 +13,7 @@ import pytest
 
 import vmscope
 from vmscope.debug import Session
-from vmscope.lang.values import Limits
+from vmscope.lang.values import UNSET, Limits
 from vmscope.vm.machine import VM
 
 # Both runs meet at the first print (their output callbacks wait on a
@@ -120,3 +120,15 @@ def test_a_vm_refuses_code_compiled_for_other_bounds() -> None:
         VM(program.code, lambda s: None, NARROW_INTS)
     vm = program.new_vm(lambda s: None, NARROW_INTS)  # new_vm picks the right code
     assert vm.prog is program.code_for(NARROW_INTS)
+
+
+def test_watch_expressions_evaluate_under_the_sessions_limits() -> None:
+    program = vmscope.compile_source("let x = 2 ** 40\nprint(x)\n")
+    for limits, value, error in ((NARROW_INTS, None, "integer result needs more than 64 bits"),
+                                 (Limits(), "18446744073709551616", None)):
+        session = Session(program, limits)
+        session.add_watch("x * 2 ** 24")
+        while session.vm.globals[0] is UNSET:  # to just after `let x`
+            session.step()
+        (watch,) = session.snapshot().watches
+        assert (watch.value.text if watch.value else None, watch.error) == (value, error)

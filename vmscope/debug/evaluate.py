@@ -13,7 +13,7 @@ from vmscope.lang.lexer import tokenize
 from vmscope.lang.parser import Parser
 from vmscope.lang.resolver import Resolver, _FnScope
 from vmscope.lang.tokens import T
-from vmscope.lang.values import UNSET, Limits
+from vmscope.lang.values import DEFAULT_LIMITS, UNSET, Bounds, Limits
 from vmscope.vm.program import FunctionInfo
 
 
@@ -38,8 +38,9 @@ def visible_locals(fn: FunctionInfo, slots: list[Any], ip: int) -> dict[str, int
 
 
 def evaluate(text: str, resolved: n.ResolvedProgram, fn: FunctionInfo, slots: list[Any],
-             globals_: list[Any], ip: int) -> Any:
-    """Evaluate `text` in the frame (fn, slots); raises CompileError/GuestError."""
+             globals_: list[Any], ip: int, bounds: Bounds = DEFAULT_LIMITS.bounds) -> Any:
+    """Evaluate `text` in the frame (fn, slots), under the paused run's
+    length and int-size `bounds`; raises CompileError/GuestError."""
     expr = parse_expression(text)
     resolver = Resolver()
     resolver.functions = {f.name: (f.index, f) for f in resolved.functions}  # type: ignore[misc]
@@ -50,7 +51,9 @@ def evaluate(text: str, resolved: n.ResolvedProgram, fn: FunctionInfo, slots: li
     resolved_expr = resolver.expr(expr)
     if resolver.errors:
         raise resolver.errors[0]
-    interp = Interpreter(resolved, lambda text: None, Limits(max_steps=100_000))
+    limits = Limits(max_steps=100_000, max_length=bounds.max_length,
+                    max_int_bits=bounds.max_int_bits)
+    interp = Interpreter(resolved, lambda text: None, limits)
     interp.frame = slots
     interp.globals = globals_
     try:

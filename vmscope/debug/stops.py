@@ -143,7 +143,8 @@ class Stops:
         vm = self.vm
         ip = min(vm.ip, len(self.code.instrs) - 1)
         fn = self.code.functions[self.code.instrs[ip].func]
-        return evaluate(text, self.program.resolved, fn, vm.slots, vm.globals, ip)
+        return evaluate(text, self.program.resolved, fn, vm.slots, vm.globals, ip,
+                        self.code.bounds)
 
     def add_watch(self, expr: str) -> None:
 
