@@ -3,6 +3,7 @@ absolute jump targets, static stack depths, flat calls, and `disassemble()`."""
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import re
 import sys
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 
 import vmscope
+from vmscope.compiler.arith import BINARY_OPS
+from vmscope.lang.nodes import BinOp
 from vmscope.lang.values import Limits
 from vmscope.vm.machine import Halt
 from vmscope.vm.opcodes import JUMPS, Op
@@ -367,3 +370,25 @@ def test_disassembly_of_a_small_program_exactly() -> None:
     ops = [m["op"] for m in map(_LINE.match, text.splitlines()) if m]
     assert ops == ["const", "const", "const", "add", "print", "halt"]
     assert "  >>" not in text  # straight-line code has no jump targets
+
+
+# ---- emitters ---------------------------------------------------------------------------------
+
+
+def test_factories_take_an_ip_only_where_they_use_it() -> None:
+    from vmscope.compiler import arith, calls, control, data
+
+    takes_ip = {f"{module.__name__.rsplit('.', 1)[1]}.{name}"
+                for module in (arith, calls, control, data)
+                for name, fn in vars(module).items()
+                if name.startswith("make_") and "ip" in inspect.signature(fn).parameters}
+    assert takes_ip == {"calls.make_call", "calls.make_return"}
+
+
+@pytest.mark.parametrize("op", list(BinOp))
+def test_every_operator_compiles_to_its_opcode(op: BinOp) -> None:
+    program = vmscope.compile_source(f"let a = 7\nlet b = 2\nprint(a {op.symbol} b)\n")
+    (instr, closure), = [(i, c) for i, c in zip(program.code.instrs, program.code.code,
+                                                 strict=True) if i.pops == 2]
+    assert instr.op is BINARY_OPS[op] and closure.__name__ == f"op_{instr.op.value}"
+    assert program.run().output == program.run("ast").output

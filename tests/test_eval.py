@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +39,6 @@ pear,2,3,,false,ripe,
 "x",100,5,0,true,"a,b",
 fig,0.25,0,0.5,false,,
 """
-
-
-@pytest.fixture(autouse=True)
-def _default_limits() -> Iterator[None]:
-    """Commands install their limits process-wide; put the defaults back."""
-    yield
-    values.configure(Limits())
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "t.csv") -> str:

@@ -5,13 +5,20 @@ that treats user text as data, and the levels agreeing with the AST engine."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 
 import vmscope
 from vmscope.compiler import codegen
+from vmscope.compiler.compiler import compile_program
+from vmscope.compiler.fused import Kind
 from vmscope.lang import values
+from vmscope.lang.semantics import DEFAULT_SEMANTICS, Semantics
+from vmscope.lang.values import Limits
+from vmscope.vm.machine import VM
 from vmscope.vm.opcodes import Op
 
 COUNT_LOOP = """
@@ -35,20 +42,37 @@ def test_instructions_per_iteration_of_a_counting_loop(level: int, exactly: int)
     assert per_iteration == exactly  # the issue asks for at most 4 at -O1
 
 
+@dataclass
+class Counting:
+    """A run's semantics whose generic operators, builtins and fallbacks count their calls."""
+
+    calls: Counter[str]
+    sem: Semantics
+
+    def vm(self, program: vmscope.Program, write: Callable[[str], object]) -> VM:
+        """A VM on the program compiled with the counting semantics."""
+        return VM(compile_program(program.resolved, program.level, self.sem), write, Limits())
+
+
 @pytest.fixture
-def generic_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+def generic_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
     """Count calls into the generic operators that fused code falls back to."""
     calls: Counter[str] = Counter()
-    for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "power", "eq", "ne", "lt",
-                 "le", "gt", "ge", "neg", "get_index"):
-        original = getattr(values, name)
 
-        def counting(*args: object, _name: str = name, _fn: object = original) -> object:
-            calls[_name] += 1
-            return _fn(*args)  # type: ignore[operator]
+    def counted(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(*args: Any) -> Any:
+            calls[name] += 1
+            return fn(*args)
 
-        monkeypatch.setattr(values, name, counting)
-    yield calls
+        return counting
+
+    ops = DEFAULT_SEMANTICS.ops
+    binary = {op: counted(op.name.lower(), fn) for op, fn in ops.binary.items()}
+    sem = Semantics(replace(ops, binary=binary, to_str=counted("to_str", ops.to_str)),
+                    {name: counted(name, fn) for name, fn in DEFAULT_SEMANTICS.builtins.items()})
+    for name in ("neg", "get_index"):  # limit-free: generated code reads them from values
+        monkeypatch.setattr(values, name, counted(name, getattr(values, name)))
+    yield Counting(calls, sem)
 
 
 TYPED = """
@@ -71,24 +95,25 @@ print(poly(0.5, 20), total, -total, total == 10, 1.5 < poly(0.1, 3))
 
 @pytest.mark.parametrize("level", [1, 2])
 def test_no_generic_operator_calls_when_types_are_known(
-        level: int, generic_calls: Counter[str]) -> None:
+        level: int, generic_calls: Counting) -> None:
     program = vmscope.compile_source(TYPED).at_level(level)
     vm_out: list[str] = []
-    vm = program.new_vm(vm_out.append)
+    vm = generic_calls.vm(program, vm_out.append)
     vm.run()
-    assert generic_calls == Counter()
+    assert generic_calls.calls == Counter()
     assert sum(vm.deopts) == 0
     assert "".join(vm_out) == program.run("ast").output
 
 
-def test_guards_fall_back_and_count_deoptimisations() -> None:
+def test_guards_fall_back_and_count_deoptimisations(generic_calls: Counting) -> None:
     src = 'fn join(a, b) { return a + b }\nprint(join(1, 2), join("x", "y"), join(3, 4))\n'
     program = vmscope.compile_source(src).at_level(1)
-    vm = program.new_vm(lambda text: None)
+    vm = generic_calls.vm(program, lambda text: None)
     vm.run()
     deopted = [(program.code.instrs[ip].argrepr, count) for ip, count in enumerate(vm.deopts)
                if count]
     assert deopted == [("return a + b", 1)]  # only the call with strs left the int path
+    assert generic_calls.calls == Counter(add=1)  # and it went to the run's generic `+`
 
 
 HOSTILE = r"""
@@ -210,3 +235,24 @@ def test_row_expression_is_three_instructions_at_o1() -> None:
     # the left test (ending the row when false), the right side ending the row,
     # and a plain `next row` (unreached here; the target of other shapes' jumps)
     assert ops == [Op.BRANCH, Op.EXPR, Op.HALT]
+
+
+def test_fused_kinds_name_their_families_and_opcodes() -> None:
+    assert Kind.EXPR.family(["add.int"]) == "add.int"
+    assert Kind.STMT.family(["add.int", "mul.int"]) == "stmt"
+    assert Kind.BRANCH.family(["lt.int"]) == "branch.lt.int"
+    assert Kind.BRANCH.family(["lt.int", "and"]) == "branch"
+    assert Kind.RETURN.family(["return"]) == "return"
+    assert Kind.RETURN.family(["add.int", "return"]) == "return.fused"
+    assert Kind.CALL.family(["call"]) == "call"
+    assert Kind.ROWS.family(["add", "gt"]) == "rows"
+    assert {k: k.op for k in Kind} == {
+        Kind.EXPR: Op.EXPR, Kind.STMT: Op.STMT, Kind.BRANCH: Op.BRANCH, Kind.CALL: Op.CALL,
+        Kind.RETURN: Op.RETURN, Kind.ROWS: Op.STMT}
+
+
+def test_families_shown_for_a_known_program() -> None:
+    src = ("fn f(n: int) -> int {\n  if n < 2 { return n }\n  return f(n - 1) + f(n - 2)\n}\n"
+           "let s: float = 0.5\ns = s * 2.0\nprint(f(5), s)\n")
+    families = {i.family for i in vmscope.compile_source(src).at_level(1).code.instrs}
+    assert {"branch.lt.int", "return.fused", "call", "mul.float"} <= families

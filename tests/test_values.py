@@ -1,5 +1,6 @@
-"""vmscope.lang.values and vmscope.lang.builtins, called directly: display
-forms, equality and ordering, arithmetic edge cases, limits and typed binding."""
+"""vmscope.lang.values, vmscope.lang.builtins and vmscope.lang.semantics,
+called directly: display forms, equality and ordering, arithmetic edge cases,
+limits (per setting of the bounds, never process-wide) and typed binding."""
 
 from __future__ import annotations
 
@@ -13,19 +14,20 @@ import pytest
 from vmscope.errors import GuestError
 from vmscope.lang import builtins as b
 from vmscope.lang import values as v
+from vmscope.lang.bounded import operators
 from vmscope.lang.nodes import BinOp, TypeName
-from vmscope.lang.values import Limits
+from vmscope.lang.semantics import DEFAULT_SEMANTICS, Semantics, semantics
+from vmscope.lang.values import Bounds, Limits
 
 NAN = float("nan")
 INF = float("inf")
 
-
-@pytest.fixture(autouse=True)
-def default_limits() -> Iterator[None]:
-    """Every test starts and ends with the default run limits installed."""
-    v.configure(Limits())
-    yield
-    v.configure(Limits())
+# The default limits' operators and builtins, as the engines get them.
+OPS = DEFAULT_SEMANTICS.ops
+add, sub, mul, power = OPS.add, OPS.sub, OPS.mul, OPS.power
+B = DEFAULT_SEMANTICS.builtins
+b_str, b_int, b_floor, b_push, b_range = (B[name] for name in
+                                          ("str", "int", "floor", "push", "range"))
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ def same(a: Any, b_: Any) -> bool:
 ])
 def test_display(value: Any, text: str) -> None:
     assert v.display(value) == text
-    assert b.b_str([value]) == text
+    assert b_str([value]) == text
 
 
 def test_display_of_big_ints_is_not_limited_by_the_host() -> None:
@@ -172,35 +174,42 @@ def test_ordering_nan_is_false_both_ways() -> None:
     assert not v.lt(NAN, 1) and not v.gt(NAN, 1) and not v.le(NAN, NAN)
 
 
-def test_binary_table_is_indexed_by_binop() -> None:
+def test_binary_table_is_keyed_by_operator() -> None:
     expected = {
-        BinOp.ADD: v.add, BinOp.SUB: v.sub, BinOp.MUL: v.mul, BinOp.DIV: v.truediv,
-        BinOp.FLOORDIV: v.floordiv, BinOp.MOD: v.mod, BinOp.POW: v.power, BinOp.EQ: v.eq,
+        BinOp.ADD: add, BinOp.SUB: sub, BinOp.MUL: mul, BinOp.DIV: v.truediv,
+        BinOp.FLOORDIV: v.floordiv, BinOp.MOD: v.mod, BinOp.POW: power, BinOp.EQ: v.eq,
         BinOp.NE: v.ne, BinOp.LT: v.lt, BinOp.LE: v.le, BinOp.GT: v.gt, BinOp.GE: v.ge,
     }
-    assert len(v.BINARY) == len(BinOp)
+    assert set(OPS.binary) == set(BinOp)
     for op, fn in expected.items():
-        assert v.BINARY[op] is fn, op
+        assert OPS.binary[op] is fn, op
+
+
+def test_every_operator_has_its_symbol() -> None:
+    symbols = {op: op.symbol for op in BinOp}
+    assert symbols[BinOp.FLOORDIV] == "//" and symbols[BinOp.POW] == "**"
+    assert symbols[BinOp.LE] == "<=" and symbols[BinOp.MOD] == "%"
+    assert len(set(symbols.values())) == len(BinOp)
 
 
 # ---- arithmetic ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("fn", "a", "b_", "result"), [
-    (v.add, 1, 2, 3), (v.add, 1, 2.5, 3.5), (v.add, 1, 1.0, 2.0), (v.add, "ab", "c", "abc"),
-    (v.add, [1], [2, 3], [1, 2, 3]), (v.add, 1e308, 1e308, INF),
-    (v.sub, 5, 7, -2), (v.sub, 0.5, 1, -0.5),
-    (v.mul, 3, 4, 12), (v.mul, 3, 0.5, 1.5), (v.mul, 1e300, 1e10, INF),
+    (add, 1, 2, 3), (add, 1, 2.5, 3.5), (add, 1, 1.0, 2.0), (add, "ab", "c", "abc"),
+    (add, [1], [2, 3], [1, 2, 3]), (add, 1e308, 1e308, INF),
+    (sub, 5, 7, -2), (sub, 0.5, 1, -0.5),
+    (mul, 3, 4, 12), (mul, 3, 0.5, 1.5), (mul, 1e300, 1e10, INF),
     (v.truediv, 1, 2, 0.5), (v.truediv, 4, 2, 2.0), (v.truediv, 10**400, 10**399, 10.0),
     (v.truediv, 1, 3, 1 / 3), (v.truediv, 2**1000 + 1, 2**1000, 1.0),
     (v.floordiv, 7, 2, 3), (v.floordiv, -7, 2, -4), (v.floordiv, 7, -2, -4),
     (v.floordiv, 7.0, 2, 3.0), (v.floordiv, -7.5, 2, -4.0),
     (v.mod, 7, 3, 1), (v.mod, -7, 2, 1), (v.mod, 7, -2, -1), (v.mod, 5.5, -2, -0.5),
     (v.mod, -1, 3.0, 2.0),
-    (v.power, 2, 10, 1024), (v.power, 2, 0, 1), (v.power, 0, 0, 1), (v.power, 2, -1, 0.5),
-    (v.power, 4, 0.5, 2.0), (v.power, 2.0, 2, 4.0), (v.power, -2, 3, -8),
-    (v.power, -1, 10**9, 1), (v.power, 1, 10**20, 1), (v.power, 0, 10**20, 0),
-    (v.power, 10, -400, 0.0), (v.power, -8.0, 2.0, 64.0),
+    (power, 2, 10, 1024), (power, 2, 0, 1), (power, 0, 0, 1), (power, 2, -1, 0.5),
+    (power, 4, 0.5, 2.0), (power, 2.0, 2, 4.0), (power, -2, 3, -8),
+    (power, -1, 10**9, 1), (power, 1, 10**20, 1), (power, 0, 10**20, 0),
+    (power, 10, -400, 0.0), (power, -8.0, 2.0, 64.0),
 ])
 def test_arithmetic(fn: Callable[[Any, Any], Any], a: Any, b_: Any, result: Any) -> None:
     assert same(fn(a, b_), result)
@@ -208,28 +217,28 @@ def test_arithmetic(fn: Callable[[Any, Any], Any], a: Any, b_: Any, result: Any)
 
 def test_plus_on_lists_makes_a_new_list() -> None:
     a = [1]
-    c = v.add(a, [2])
+    c = add(a, [2])
     assert c == [1, 2] and a == [1] and c is not a
 
 
 @pytest.mark.parametrize(("fn", "a", "b_", "kind"), [
-    (v.add, True, 1, "TypeError"), (v.add, "a", 1, "TypeError"), (v.add, [1], "a", "TypeError"),
-    (v.add, None, None, "TypeError"), (v.sub, "a", "a", "TypeError"),
-    (v.sub, [1], [1], "TypeError"), (v.mul, "a", 3, "TypeError"), (v.mul, [1], 2, "TypeError"),
-    (v.mul, True, 2, "TypeError"), (v.truediv, "a", 1, "TypeError"),
+    (add, True, 1, "TypeError"), (add, "a", 1, "TypeError"), (add, [1], "a", "TypeError"),
+    (add, None, None, "TypeError"), (sub, "a", "a", "TypeError"),
+    (sub, [1], [1], "TypeError"), (mul, "a", 3, "TypeError"), (mul, [1], 2, "TypeError"),
+    (mul, True, 2, "TypeError"), (v.truediv, "a", 1, "TypeError"),
     (v.floordiv, 1, False, "TypeError"), (v.mod, None, 1, "TypeError"),
-    (v.power, True, 2, "TypeError"),
+    (power, True, 2, "TypeError"),
     (v.truediv, 1, 0, "ZeroDivisionError"), (v.truediv, 1.0, 0.0, "ZeroDivisionError"),
     (v.truediv, 1, -0.0, "ZeroDivisionError"), (v.floordiv, 1, 0, "ZeroDivisionError"),
     (v.floordiv, 1, 0.0, "ZeroDivisionError"), (v.mod, 1, 0, "ZeroDivisionError"),
     (v.mod, 1.5, 0.0, "ZeroDivisionError"),
-    (v.power, 0, -1, "ZeroDivisionError"), (v.power, 0.0, -1, "ZeroDivisionError"),
-    (v.power, -0.0, -2.5, "ZeroDivisionError"),
-    (v.power, -8, 0.5, "ValueError"), (v.power, -8.0, 1 / 3, "ValueError"),
-    (v.power, 10.0, 400, "ValueError"), (v.power, 10, 400.0, "ValueError"),
-    (v.power, 10**400, -1, "ValueError"),
-    (v.mul, 10**400, 1.0, "ValueError"), (v.add, 10**400, 0.5, "ValueError"),
-    (v.sub, 1.0, 10**400, "ValueError"), (v.truediv, 10**400, 1, "ValueError"),
+    (power, 0, -1, "ZeroDivisionError"), (power, 0.0, -1, "ZeroDivisionError"),
+    (power, -0.0, -2.5, "ZeroDivisionError"),
+    (power, -8, 0.5, "ValueError"), (power, -8.0, 1 / 3, "ValueError"),
+    (power, 10.0, 400, "ValueError"), (power, 10, 400.0, "ValueError"),
+    (power, 10**400, -1, "ValueError"),
+    (mul, 10**400, 1.0, "ValueError"), (add, 10**400, 0.5, "ValueError"),
+    (sub, 1.0, 10**400, "ValueError"), (v.truediv, 10**400, 1, "ValueError"),
     (v.truediv, 10**400, 2.0, "ValueError"), (v.floordiv, 10**400, 1.0, "ValueError"),
     (v.mod, 10**400, 1.5, "ValueError"),
 ])
@@ -249,69 +258,92 @@ def test_negation() -> None:
 
 
 def test_default_limit_is_100000_bits() -> None:
-    assert v.power(2, 99_999).bit_length() == 100_000
-    assert kind_of(v.power, 2, 100_000) == "LimitError"
-    assert kind_of(v.mul, 1 << 50_000, 1 << 50_000) == "LimitError"
-    assert v.mul(1 << 49_999, 1 << 50_000).bit_length() == 100_000
+    assert power(2, 99_999).bit_length() == 100_000
+    assert kind_of(power, 2, 100_000) == "LimitError"
+    assert kind_of(mul, 1 << 50_000, 1 << 50_000) == "LimitError"
+    assert mul(1 << 49_999, 1 << 50_000).bit_length() == 100_000
 
 
 def test_huge_power_fails_before_computing() -> None:
     # 2 ** 10 ** 9 would take minutes and gigabytes if it were computed first
-    assert fails(v.power, 2, 10**9) == ("LimitError", "integer result needs more than 100000 bits")
-    assert kind_of(v.power, 3, 10**12) == "LimitError"
+    assert fails(power, 2, 10**9) == ("LimitError", "integer result needs more than 100000 bits")
+    assert kind_of(power, 3, 10**12) == "LimitError"
 
 
-@pytest.mark.parametrize(("fn", "args", "ok"), [
-    (v.add, (2**63, 2**63 - 1), True), (v.add, (2**63, 2**63), False),
-    (v.sub, (-(2**63), 2**63 - 1), True), (v.sub, (-(2**63), 2**63), False),
-    (v.mul, (2**32, 2**31), True), (v.mul, (2**32, 2**32), False),
-    (v.mul, (-(2**32), 2**32), False), (v.power, (2, 63), True), (v.power, (2, 64), False),
-    (v.power, (-2, 63), True), (v.power, (3, 40), True), (v.power, (3, 41), False),
-    (v.power, (2**64, 1), True),  # a result no bigger than an operand
-    (v.floordiv, (2**64, 1), True), (v.mod, (2**64, 3), True),
+# The int-size limit set to 64 bits: each operator, and what Python computes.
+_PYTHON = {BinOp.ADD: lambda a, b_: a + b_, BinOp.SUB: lambda a, b_: a - b_,
+           BinOp.MUL: lambda a, b_: a * b_, BinOp.POW: lambda a, b_: a**b_,
+           BinOp.FLOORDIV: lambda a, b_: a // b_, BinOp.MOD: lambda a, b_: a % b_}
+
+
+@pytest.mark.parametrize(("op", "args", "ok"), [
+    (BinOp.ADD, (2**63, 2**63 - 1), True), (BinOp.ADD, (2**63, 2**63), False),
+    (BinOp.SUB, (-(2**63), 2**63 - 1), True), (BinOp.SUB, (-(2**63), 2**63), False),
+    (BinOp.MUL, (2**32, 2**31), True), (BinOp.MUL, (2**32, 2**32), False),
+    (BinOp.MUL, (-(2**32), 2**32), False), (BinOp.POW, (2, 63), True),
+    (BinOp.POW, (2, 64), False), (BinOp.POW, (-2, 63), True), (BinOp.POW, (3, 40), True),
+    (BinOp.POW, (3, 41), False),
+    (BinOp.POW, (2**64, 1), True),  # a result no bigger than an operand
+    (BinOp.FLOORDIV, (2**64, 1), True), (BinOp.MOD, (2**64, 3), True),
 ])
-def test_configured_int_limit(fn: Callable[..., Any], args: tuple[Any, ...], ok: bool) -> None:
-    v.configure(Limits(max_int_bits=64))
+def test_configured_int_limit(op: BinOp, args: tuple[Any, ...], ok: bool) -> None:
+    fn = semantics(Limits(max_int_bits=64)).ops.binary[op]
     if ok:
-        r = fn(*args)
-        assert r == {v.add: lambda a, b_: a + b_, v.sub: lambda a, b_: a - b_,
-                     v.mul: lambda a, b_: a * b_, v.power: lambda a, b_: a**b_,
-                     v.floordiv: lambda a, b_: a // b_, v.mod: lambda a, b_: a % b_}[fn](*args)
+        assert fn(*args) == _PYTHON[op](*args)
     else:
         assert fails(fn, *args) == ("LimitError", "integer result needs more than 64 bits")
 
 
 def test_builtins_respect_the_int_limit() -> None:
-    v.configure(Limits(max_int_bits=64))
-    assert b.b_int(["18446744073709551615"]) == 2**64 - 1
-    assert kind_of(b.b_int, ["18446744073709551616"]) == "LimitError"
-    assert kind_of(b.b_int, ["9" * 10_000]) == "LimitError"
-    assert kind_of(b.b_int, [1e30]) == "LimitError"
-    assert kind_of(b.b_floor, [1e30]) == "LimitError"
-    assert b.b_floor([1e18]) == 10**18
+    small = semantics(Limits(max_int_bits=64)).builtins
+    assert small["int"](["18446744073709551615"]) == 2**64 - 1
+    assert kind_of(small["int"], ["18446744073709551616"]) == "LimitError"
+    assert kind_of(small["int"], ["9" * 10_000]) == "LimitError"
+    assert kind_of(small["int"], [1e30]) == "LimitError"
+    assert kind_of(small["floor"], [1e30]) == "LimitError"
+    assert small["floor"]([1e18]) == 10**18
+    assert b_int(["18446744073709551616"]) == 2**64  # the default limits' int() is not touched
 
 
-def test_configure_replaces_the_previous_limits() -> None:
-    v.configure(Limits(max_int_bits=64))
-    assert kind_of(v.power, 2, 1000) == "LimitError"
-    v.configure(Limits())
-    assert v.MAX_INT_BITS == 100_000
-    assert v.power(2, 1000) == 2**1000
+def test_settings_of_the_limits_live_side_by_side() -> None:
+    """No setting replaces another: both keep their own bound, used in any order."""
+    small = semantics(Limits(max_int_bits=64)).ops
+    assert kind_of(small.power, 2, 1000) == "LimitError"
+    assert power(2, 1000) == 2**1000
+    assert kind_of(small.power, 2, 1000) == "LimitError"
+    assert (small.int_bound, OPS.int_bound) == (2**64, 2**100_000)
+
+
+def test_semantics_are_built_once_per_setting_of_the_bounds() -> None:
+    assert semantics(Limits(max_int_bits=64, max_steps=5, max_depth=3)) is \
+        semantics(Bounds(max_int_bits=64))
+    assert semantics(Limits()) is DEFAULT_SEMANTICS
+    assert semantics(Limits(max_length=5)) is not DEFAULT_SEMANTICS
+    assert isinstance(DEFAULT_SEMANTICS, Semantics) and DEFAULT_SEMANTICS.bounds == Bounds()
+
+
+def test_operators_built_directly_follow_their_bounds() -> None:
+    ops = operators(Bounds(max_length=3, max_int_bits=8))
+    assert ops.add("ab", "c") == "abc" and kind_of(ops.add, "ab", "cd") == "LimitError"
+    assert ops.add(127, 128) == 255 and kind_of(ops.add, 128, 128) == "LimitError"
+    assert ops.to_str(123) == "123" and kind_of(ops.to_str, 1234) == "LimitError"
 
 
 def test_length_limit() -> None:
-    v.configure(Limits(max_length=5))
-    assert v.add("ab", "cde") == "abcde"
-    assert kind_of(v.add, "abc", "def") == "LimitError"
-    assert kind_of(v.add, [1, 2, 3], [4, 5, 6]) == "LimitError"
-    assert b.b_range([5]) == [0, 1, 2, 3, 4]
-    assert kind_of(b.b_range, [6]) == "LimitError"
-    assert kind_of(b.b_range, [0, 10**30]) == "LimitError"
+    five = semantics(Limits(max_length=5))
+    add5, b5 = five.ops.add, five.builtins
+    assert add5("ab", "cde") == "abcde"
+    assert kind_of(add5, "abc", "def") == "LimitError"
+    assert kind_of(add5, [1, 2, 3], [4, 5, 6]) == "LimitError"
+    assert b5["range"]([5]) == [0, 1, 2, 3, 4]
+    assert kind_of(b5["range"], [6]) == "LimitError"
+    assert kind_of(b5["range"], [0, 10**30]) == "LimitError"
     xs = [1, 2, 3, 4, 5]
-    assert kind_of(b.b_push, [xs, 6]) == "LimitError"
+    assert kind_of(b5["push"], [xs, 6]) == "LimitError"
     assert xs == [1, 2, 3, 4, 5]
-    assert b.b_str([12345]) == "12345"
-    assert kind_of(b.b_str, [123456]) == "LimitError"
+    assert b5["str"]([12345]) == "12345"
+    assert kind_of(b5["str"], [123456]) == "LimitError"
+    assert b_str([123456]) == "123456"  # the default limits' str() is not touched
 
 
 # ---- indexing --------------------------------------------------------------------------------
@@ -368,8 +400,8 @@ def test_check_type_of_an_int_too_big_for_a_float() -> None:
 
 @pytest.mark.parametrize(("fn", "args", "result"), [
     (b.b_len, ["héllo"], 5), (b.b_len, [[1, [2, 3]]], 2), (b.b_len, [""], 0),
-    (b.b_int, [" -42 "], -42), (b.b_int, ["+7"], 7), (b.b_int, ["\t007\n"], 7),
-    (b.b_int, [3.99], 3), (b.b_int, [-3.99], -3), (b.b_int, [-0.0], 0), (b.b_int, [5], 5),
+    (b_int, [" -42 "], -42), (b_int, ["+7"], 7), (b_int, ["\t007\n"], 7),
+    (b_int, [3.99], 3), (b_int, [-3.99], -3), (b_int, [-0.0], 0), (b_int, [5], 5),
     (b.b_float, ["1.5"], 1.5), (b.b_float, [" 2e3 "], 2000.0), (b.b_float, ["inf"], INF),
     (b.b_float, ["-nan"], NAN), (b.b_float, [3], 3.0), (b.b_float, [2.5], 2.5),
     (b.b_float, ["1e400"], INF),
@@ -378,9 +410,9 @@ def test_check_type_of_an_int_too_big_for_a_float() -> None:
     (b.b_min, [[5, -1, 4]], -1), (b.b_max, ["pear", "apple"], "pear"),
     (b.b_max, [[1, 2], [1, 2, 0]], [1, 2, 0]), (b.b_min, [[[3]]], [3]),
     (b.b_sqrt, [16], 4.0), (b.b_sqrt, [-0.0], -0.0), (b.b_sqrt, [2.25], 1.5),
-    (b.b_floor, [-2.5], -3), (b.b_floor, [-0.0], 0), (b.b_floor, [7], 7), (b.b_floor, [2.0], 2),
-    (b.b_range, [3], [0, 1, 2]), (b.b_range, [2, 12, 3], [2, 5, 8, 11]),
-    (b.b_range, [10, 0, -3], [10, 7, 4, 1]), (b.b_range, [5, 1], []),
+    (b_floor, [-2.5], -3), (b_floor, [-0.0], 0), (b_floor, [7], 7), (b_floor, [2.0], 2),
+    (b_range, [3], [0, 1, 2]), (b_range, [2, 12, 3], [2, 5, 8, 11]),
+    (b_range, [10, 0, -3], [10, 7, 4, 1]), (b_range, [5, 1], []),
     (b.b_type, [None], "null"), (b.b_type, [1], "int"), (b.b_type, [1.0], "float"),
     (b.b_type, [True], "bool"), (b.b_type, ["x"], "str"), (b.b_type, [[]], "list"),
 ])
@@ -396,7 +428,7 @@ def test_min_max_keep_the_first_of_equal_candidates() -> None:
 
 def test_push_and_pop() -> None:
     xs: list[Any] = [1]
-    assert b.b_push([xs, "a"]) is None
+    assert b_push([xs, "a"]) is None
     assert xs == [1, "a"]
     assert b.b_pop([xs]) == "a"
     assert xs == [1]
@@ -404,10 +436,10 @@ def test_push_and_pop() -> None:
 
 @pytest.mark.parametrize(("fn", "args", "kind"), [
     (b.b_len, [5], "TypeError"), (b.b_len, [], "TypeError"), (b.b_len, ["a", "b"], "TypeError"),
-    (b.b_int, [True], "TypeError"), (b.b_int, [None], "TypeError"),
-    (b.b_int, ["4 2"], "ValueError"), (b.b_int, [""], "ValueError"),
-    (b.b_int, ["1.5"], "ValueError"), (b.b_int, ["١٢"], "ValueError"),
-    (b.b_int, [INF], "ValueError"), (b.b_int, [NAN], "ValueError"),
+    (b_int, [True], "TypeError"), (b_int, [None], "TypeError"),
+    (b_int, ["4 2"], "ValueError"), (b_int, [""], "ValueError"),
+    (b_int, ["1.5"], "ValueError"), (b_int, ["١٢"], "ValueError"),
+    (b_int, [INF], "ValueError"), (b_int, [NAN], "ValueError"),
     (b.b_float, [True], "TypeError"), (b.b_float, ["x"], "ValueError"),
     (b.b_float, [10**400], "ValueError"), (b.b_float, [[]], "TypeError"),
     (b.b_abs, [True], "TypeError"), (b.b_abs, ["1"], "TypeError"),
@@ -415,19 +447,22 @@ def test_push_and_pop() -> None:
     (b.b_max, [1, "a"], "TypeError"), (b.b_max, [[None, None]], "TypeError"),
     (b.b_sqrt, [-1], "ValueError"), (b.b_sqrt, [-1e-300], "ValueError"),
     (b.b_sqrt, ["4"], "TypeError"), (b.b_sqrt, [10**400], "ValueError"),
-    (b.b_floor, [NAN], "ValueError"), (b.b_floor, [-INF], "ValueError"),
-    (b.b_floor, [True], "TypeError"),
-    (b.b_push, [[], 1, 2], "TypeError"), (b.b_push, ["ab", 1], "TypeError"),
+    (b_floor, [NAN], "ValueError"), (b_floor, [-INF], "ValueError"),
+    (b_floor, [True], "TypeError"),
+    (b_push, [[], 1, 2], "TypeError"), (b_push, ["ab", 1], "TypeError"),
     (b.b_pop, [[]], "IndexError"), (b.b_pop, ["ab"], "TypeError"),
-    (b.b_range, [1, 5, 0], "ValueError"), (b.b_range, [1.0], "TypeError"),
-    (b.b_range, [True], "TypeError"), (b.b_range, [], "TypeError"),
-    (b.b_range, [1, 2, 3, 4], "TypeError"),
-    (b.b_type, [], "TypeError"), (b.b_str, [1, 2], "TypeError"),
+    (b_range, [1, 5, 0], "ValueError"), (b_range, [1.0], "TypeError"),
+    (b_range, [True], "TypeError"), (b_range, [], "TypeError"),
+    (b_range, [1, 2, 3, 4], "TypeError"),
+    (b.b_type, [], "TypeError"), (b_str, [1, 2], "TypeError"),
 ])
 def test_builtin_errors(fn: Callable[[list[Any]], Any], args: list[Any], kind: str) -> None:
     assert kind_of(fn, args) == kind
 
 
 def test_every_documented_builtin_is_registered() -> None:
-    assert set(b.BUILTINS) == {"print", "len", "str", "int", "float", "abs", "min", "max",
-                               "sqrt", "floor", "push", "pop", "range", "type"}
+    names = {"print", "len", "str", "int", "float", "abs", "min", "max", "sqrt", "floor",
+             "push", "pop", "range", "type"}
+    assert set(b.BUILTINS) == names
+    assert set(B) == names and set(semantics(Limits(max_length=3)).builtins) == names
+    assert set(b.MUTATING) == {"push", "pop"}

@@ -17,7 +17,8 @@ from vmscope.lang.lexer import decode
 from vmscope.lang.nodes import ResolvedProgram
 from vmscope.lang.parser import parse
 from vmscope.lang.resolver import resolve
-from vmscope.lang.values import DEFAULT_LIMITS, Limits
+from vmscope.lang.semantics import semantics
+from vmscope.lang.values import DEFAULT_LIMITS, Bounds, Limits
 from vmscope.source import Source, Span
 from vmscope.vm.machine import VM
 from vmscope.vm.program import CompiledCode
@@ -59,13 +60,16 @@ def gc_paused() -> Iterator[None]:
 
 class Program:
     """A compiled program. Runs start from a fresh state, so one Program can
-    be run any number of times, on either engine."""
+    be run any number of times, on either engine, and at once from several
+    threads: each run's limits belong to that run. The closure VM's code is
+    compiled per level and per setting of the length and int-size limits
+    (its closures capture them), on first use."""
 
     def __init__(self, source: Source, resolved: ResolvedProgram) -> None:
         self.source = source
         self.resolved = resolved
         self.level = DEFAULT_LEVEL
-        self._code: dict[int, CompiledCode] = {}
+        self._code: dict[tuple[int, Bounds], CompiledCode] = {}
 
     def at_level(self, level: int) -> Program:
         """The same program, compiled for the closure VM at another -O level."""
@@ -74,24 +78,32 @@ class Program:
         other._code = self._code  # compiled code is immutable: share the cache
         return other
 
-    def compiled(self, level: int) -> CompiledCode:
-        """The closure VM's code at an optimisation level, compiled on first use."""
-        code = self._code.get(level)
+    def compiled(self, level: int, limits: Limits = DEFAULT_LIMITS) -> CompiledCode:
+        """The closure VM's code at an optimisation level for `limits`' bounds,
+        compiled on first use."""
+        key = (level, limits.bounds)
+        code = self._code.get(key)
         if code is None:
             from vmscope.compiler.compiler import compile_program
 
             _ensure_recursion(COMPILE_RECURSION)
             with gc_paused():
-                code = self._code[level] = compile_program(self.resolved, level)
+                code = compile_program(self.resolved, level, semantics(limits))
+            code = self._code.setdefault(key, code)  # a racing thread's copy is as good
         return code
 
     @property
     def code(self) -> CompiledCode:
+        """The code at the program's level, for the default limits."""
         return self.compiled(self.level)
 
+    def code_for(self, limits: Limits) -> CompiledCode:
+        """The code at the program's level that runs under `limits`."""
+        return self.compiled(self.level, limits)
+
     def new_vm(self, write: Callable[[str], Any], limits: Limits = DEFAULT_LIMITS) -> VM:
-        values.configure(limits)
-        return VM(self.code, write, limits)
+        """A fresh VM on the code for `limits` (its own `prog`)."""
+        return VM(self.code_for(limits), write, limits)
 
     def run(self, engine: str = "closure", *, out: Callable[[str], Any] | None = None,
             limits: Limits = DEFAULT_LIMITS, count_steps: bool = False) -> RunResult:
@@ -99,14 +111,13 @@ class Program:
             raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         chunks: list[str] = []
         write = out if out is not None else chunks.append
-        values.configure(limits)
         error: GuestError | None = None
         if engine == "ast":  # loaded only when asked for: not on a closure run's start-up
             from vmscope.lang.interpreter import Interpreter
         start = time.perf_counter()
         if engine == "closure":
             _ensure_recursion(values.NEST_LIMIT * 4 + 1000)
-            vm = VM(self.code, write, limits)
+            vm = self.new_vm(write, limits)
             try:
                 if count_steps or limits.max_steps is not None:
                     vm.run_counted(limits.max_steps)

@@ -7,28 +7,38 @@ literals only ever travel as data. Factories are cached by source, so one
 exec serves every instruction of the same shape. Operators whose operand
 types are known statically compile to bare Python arithmetic; unknown types
 get an int fast path behind a type guard, and a failed guard counts a
-deoptimisation (vm.deopts[ip]) before falling back to the generic operator."""
+deoptimisation (vm.deopts[ip]) before falling back to the generic operator.
+
+The run's semantics (its operators, builtins, int bounds and length limit)
+are captured values too, so one factory serves every setting of the limits
+and a closure reads its bounds from a cell, never from a module global.
+While generating, a Gen records which variables the instruction stores and
+whether it may change a list in place (Instr.writes / Instr.mutates)."""
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Callable
 from typing import Any
 
+from vmscope.compiler.fallbacks import NAMESPACE
+from vmscope.compiler.fused import Built, Kind
 from vmscope.compiler.infer import NULL, Ty, Types, binary_type
-from vmscope.errors import ErrorKind, GuestError, index_error, limit_error, zero_division
 from vmscope.lang import nodes as n
-from vmscope.lang import values as _v
-from vmscope.lang.builtins import BUILTINS, print_line
+from vmscope.lang.builtins import MUTATING
+from vmscope.lang.semantics import Semantics
 from vmscope.source import Span
-from vmscope.vm.machine import Halt
+from vmscope.vm.program import Scope, Write
 
 _FACTORIES: dict[str, Callable[..., Any]] = {}
 _ARITH_SYM = {n.BinOp.ADD: "+", n.BinOp.SUB: "-", n.BinOp.MUL: "*"}
 _CMP_SYM = {n.BinOp.LT: "<", n.BinOp.LE: "<=", n.BinOp.GT: ">", n.BinOp.GE: ">=",
             n.BinOp.EQ: "==", n.BinOp.NE: "!="}
 _NUM = (int, float)
+# The generic operators' names, as fused families show them (`truediv.float`).
+_OP_NAMES = {n.BinOp.ADD: "add", n.BinOp.SUB: "sub", n.BinOp.MUL: "mul", n.BinOp.DIV: "truediv",
+             n.BinOp.FLOORDIV: "floordiv", n.BinOp.MOD: "mod", n.BinOp.POW: "power",
+             n.BinOp.EQ: "eq", n.BinOp.NE: "ne", n.BinOp.LT: "lt", n.BinOp.LE: "le",
+             n.BinOp.GT: "gt", n.BinOp.GE: "ge"}
 
 
 class SlotRef:
@@ -41,84 +51,18 @@ class SlotRef:
         self.type = ty
 
 
-# ---- helpers the generated code calls (only on rare or failing paths) --------------------
-
-
-def _at(err: GuestError, span: Span) -> GuestError:
-    if err.span is None:
-        err.span = span
-    return err
-
-
-def h_unset(name: str, span: Span) -> GuestError:
-    return GuestError(ErrorKind.NAME, f"global '{name}' is used before its let ran", span)
-
-
-def h_limit(span: Span) -> GuestError:
-    return _at(limit_error(f"integer result needs more than {_v.MAX_INT_BITS} bits"), span)
-
-
-def h_zdiv(span: Span) -> GuestError:
-    return _at(zero_division("integer division or modulo by zero"), span)
-
-
-def h_fdiv(span: Span) -> GuestError:
-    return _at(zero_division("division by zero"), span)
-
-
-def h_index(span: Span) -> GuestError:
-    return _at(index_error("list index out of range"), span)
-
-
-def h_op(fn: Callable[[Any, Any], Any], a: Any, b: Any, span: Span) -> Any:
-    try:
-        return fn(a, b)
-    except GuestError as err:
-        raise _at(err, span) from None
-
-
-def h_op1(fn: Callable[[Any], Any], a: Any, span: Span) -> Any:
-    try:
-        return fn(a)
-    except GuestError as err:
-        raise _at(err, span) from None
-
-
-def h_check(value: Any, declared: n.TypeName, span: Span) -> Any:
-    try:
-        return _v.check_type(value, declared)
-    except GuestError as err:
-        raise _at(err, span) from None
-
-
-def h_depth(limit: int, span: Span) -> GuestError:
-    return GuestError(ErrorKind.RECURSION, f"maximum call depth of {limit} exceeded", span)
-
-
-def h_set_index(obj: Any, i: Any, value: Any, span: Span) -> None:
-    try:
-        _v.set_index(obj, i, value)
-    except GuestError as err:
-        raise _at(err, span) from None
-
-
-_NAMESPACE: dict[str, Any] = {
-    "_v": _v, "U": _v.UNSET, "h_unset": h_unset, "h_limit": h_limit, "h_zdiv": h_zdiv,
-    "h_fdiv": h_fdiv, "h_index": h_index, "h_op": h_op, "h_op1": h_op1, "h_check": h_check,
-    "h_set_index": h_set_index, "print_line": print_line, "IndexError": IndexError,
-    "h_depth": h_depth, "_sqrt": math.sqrt, "OverflowError": OverflowError, "Halt": Halt,
-    "chain": itertools.chain,
-}
-
-
 class Gen:
     """Builds the body of one fused closure."""
 
-    def __init__(self, types: Types, func: int, ip: int,
+    def __init__(self, types: Types, func: int, ip: int, sem: Semantics,
                  set_globals: set[int] | frozenset[int] = frozenset()) -> None:
         self.types = types
+        self.sem = sem
         self.set_globals = set_globals  # globals certainly assigned here: no unset check
         self.func = func
+        self.shared: dict[str, str] = {}  # captured once per closure: bounds, limits
+        self.writes: list[Write] = []
+        self.mutates = False
         self.lines: list[str] = []
         self.args: list[Any] = []
         self.depth = 1
@@ -133,6 +77,20 @@ class Gen:
     def cap(self, value: Any) -> str:
         self.args.append(value)
         return f"a{len(self.args) - 1}"
+
+    def cap_once(self, key: str, value: Any) -> str:
+        """Capture a value every use in this closure shares (a bound, a limit)."""
+        name = self.shared.get(key)
+        if name is None:
+            name = self.shared[key] = self.cap(value)
+        return name
+
+    def max_length(self) -> str:
+        return self.cap_once("max_length", self.sem.bounds.max_length)
+
+    def operator(self, op: n.BinOp) -> str:
+        """The run's generic operator for `op`, captured."""
+        return self.cap_once(f"op{op.value}", self.sem.ops.binary[op])
 
     def tmp(self) -> str:
         self.ntmp += 1
@@ -197,7 +155,7 @@ class Gen:
     def binop(self, op: n.BinOp, a: str, ta: Ty, b: str, tb: Ty, span: Span) -> str:
         r = self.tmp()
         sp = self.cap(span)
-        name = _v.BINARY[op].__name__
+        name = _OP_NAMES[op]
         if ta is int and tb is int and op in _ARITH_SYM:
             self._int_arith(r, a, _ARITH_SYM[op], b, sp)
             self.ops.append(f"{name}.int")
@@ -215,7 +173,7 @@ class Gen:
             self.emit("try:")
             self.emit(f"    {r} = {a} {_ARITH_SYM[op]} {b}")
             self.emit("except OverflowError:")
-            self.emit(f"    {r} = h_op(_v.{name}, {a}, {b}, {sp})")
+            self.emit(f"    {r} = h_op({self.operator(op)}, {a}, {b}, {sp})")
             self.ops.append(f"{name}.mixed")
         elif ta is float and tb is float and op is n.BinOp.DIV:
             self.emit(f"if not {b}:")
@@ -228,8 +186,8 @@ class Gen:
             self.emit(f"{r} = {a} {_CMP_SYM[op]} {b}")
             self.ops.append(f"{name}.{ta.__name__ if ta is tb else 'num'}")
         elif op is n.BinOp.ADD and ta is str and tb is str:
-            self.emit(f"if len({a}) + len({b}) > _v.MAX_LENGTH:")
-            self.emit(f"    {r} = h_op(_v.add, {a}, {b}, {sp})")
+            self.emit(f"if len({a}) + len({b}) > {self.max_length()}:")
+            self.emit(f"    {r} = h_op({self.operator(op)}, {a}, {b}, {sp})")
             self.emit(f"{r} = {a} + {b}")
             self.ops.append("add.str")
         elif (ta is None or tb is None) and (op in _ARITH_SYM or op in _CMP_SYM or
@@ -258,18 +216,21 @@ class Gen:
             self.emit("else:")
             self.depth += 1
             self.deopt()
-            self.emit(f"{r} = h_op(_v.{name}, {a}, {b}, {sp})")
+            self.emit(f"{r} = h_op({self.operator(op)}, {a}, {b}, {sp})")
             self.depth -= 1
             self.ops.append(f"{name}.guard")
         else:
-            self.emit(f"{r} = h_op(_v.{name}, {a}, {b}, {sp})")
+            self.emit(f"{r} = h_op({self.operator(op)}, {a}, {b}, {sp})")
             self.ops.append(name)
         return r
 
     def _int_arith(self, r: str, a: str, sym: str, b: str, sp: str) -> None:
+        ops = self.sem.ops
+        low = self.cap_once("neg_int_bound", ops.neg_int_bound)
+        high = self.cap_once("int_bound", ops.int_bound)
         self.emit(f"{r} = {a} {sym} {b}")
-        self.emit(f"if not _v.NEG_INT_BOUND < {r} < _v.INT_BOUND:")
-        self.emit(f"    raise h_limit({sp})")
+        self.emit(f"if not {low} < {r} < {high}:")
+        self.emit(f"    raise h_limit({self.cap_once('bits', ops.bounds.max_int_bits)}, {sp})")
 
     def logical(self, e: n.And | n.Or) -> tuple[str, Ty]:
         a, ta = self.expr(e.left)
@@ -326,6 +287,9 @@ class Gen:
         sp = self.cap(e.span)
         kinds = [t for _, t in args]
         one = len(args) == 1
+        builtins = self.sem.builtins
+        if e.name in MUTATING:
+            self.mutates = True
         if e.name == "print":
             self.emit(f"vm.write(h_op1(print_line, [{names}], {sp}))")
             self.emit(f"{r} = None")
@@ -334,24 +298,24 @@ class Gen:
         elif e.name == "str" and one and kinds[0] in (int, str):
             # An int's digits or a copy of a str: only the length limit can fail.
             self.emit(f"{r} = str({names})")
-            self.emit(f"if len({r}) > _v.MAX_LENGTH:")
-            self.emit(f"    {r} = h_op1(_v.to_str, {names}, {sp})")
+            self.emit(f"if len({r}) > {self.max_length()}:")
+            self.emit(f"    {r} = h_op1({self.cap(self.sem.ops.to_str)}, {names}, {sp})")
         elif e.name == "str" and one:
-            self.emit(f"{r} = h_op1(_v.to_str, {names}, {sp})")
+            self.emit(f"{r} = h_op1({self.cap(self.sem.ops.to_str)}, {names}, {sp})")
         elif e.name == "sqrt" and one and kinds[0] in (float, None):
             self.emit(f"if type({names}) is float and {names} >= 0.0:")
             self.emit(f"    {r} = _sqrt({names})")
             self.emit("else:")
-            self.emit(f"    {r} = h_op1({self.cap(BUILTINS['sqrt'])}, [{names}], {sp})")
+            self.emit(f"    {r} = h_op1({self.cap(builtins['sqrt'])}, [{names}], {sp})")
         elif e.name == "abs" and one and kinds[0] in _NUM:
             self.emit(f"{r} = abs({names})")
         elif e.name == "push" and len(args) == 2 and kinds[0] is list:
-            self.emit(f"if len({args[0][0]}) >= _v.MAX_LENGTH:")
-            self.emit(f"    h_op1({self.cap(BUILTINS['push'])}, [{names}], {sp})")
+            self.emit(f"if len({args[0][0]}) >= {self.max_length()}:")
+            self.emit(f"    h_op1({self.cap(builtins['push'])}, [{names}], {sp})")
             self.emit(f"{args[0][0]}.append({args[1][0]})")
             self.emit(f"{r} = None")
         else:
-            fn = self.cap(BUILTINS[e.name])
+            fn = self.cap(builtins[e.name])
             self.emit(f"{r} = h_op1({fn}, [{names}], {sp})")
         self.ops.append(e.name)
         return r, self.types.of(self.func, e)
@@ -372,8 +336,10 @@ class Gen:
     def store(self, target: n.Expr, value: str, define: bool) -> None:
         if isinstance(target, n.Local):
             self.emit(f"s[{self.cap(target.slot)}] = {value}")
+            self.writes.append((Scope.LOCAL, target.slot))
             return
         assert isinstance(target, n.Global)
+        self.writes.append((Scope.GLOBAL, target.index))
         self.uses_globals = True
         index = self.cap(target.index)
         if not define and target.index not in self.set_globals:
@@ -413,6 +379,7 @@ class Gen:
             self.emit("else:")
             self.emit(f"    h_set_index({obj}, {i}, {value}, {sp})")
             self.ops.append("store_index")
+            self.mutates = True
         elif isinstance(s, n.ExprStmt):
             self.expr(s.expr)
         else:
@@ -451,20 +418,11 @@ class Gen:
 
     # ---- closures -------------------------------------------------------------------------
 
-    def family(self, kind: str) -> str:
-        if len(self.ops) == 1 and kind in ("expr", "stmt"):
-            return self.ops[0]
-        if len(self.ops) == 1 and kind == "branch":
-            return f"branch.{self.ops[0]}"
-        if kind in ("call", "return"):
-            return kind + (".fused" if len(self.ops) > 1 else "")
-        return kind
-
-    def build(self, kind: str, result: str | None = None, dest: int | None = None,
+    def build(self, kind: Kind, result: str | None = None, dest: int | None = None,
               jump: bool = False, tail: list[str] | None = None, when_true: bool = False
-              ) -> tuple[Callable[..., Any], tuple[Any, ...], str]:
-        """(factory, its arguments, family). A jump's factory takes the offset first."""
-        family = self.family(kind)
+              ) -> Built:
+        """The closure's factory; a jump's factory takes the offset first."""
+        family = kind.family(self.ops)
         fname = "op_" + family.replace(".", "_")
         body = list(self.lines)
         if result is not None and dest is not None:
@@ -488,11 +446,12 @@ class Gen:
                             *("  " + line for line in head + body), f"  return {fname}"])
         factory = _FACTORIES.get(source)
         if factory is None:
-            namespace = dict(_NAMESPACE)
+            namespace = dict(NAMESPACE)
             exec(compile(source, f"<vmscope {family}>", "exec"), namespace)
             factory = namespace["make"]
             _FACTORIES[source] = factory
-        return factory, tuple(self.args), family
+        return Built(kind, factory, tuple(self.args), family, tuple(dict.fromkeys(self.writes)),
+                     self.mutates)
 
 
 def factory_cache_size() -> int:

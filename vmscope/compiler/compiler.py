@@ -8,7 +8,12 @@ Levels: -O0 emits one generic closure per operation (every push visible to
 the debugger). -O1 adds static type specialisation and superinstructions: an
 operator whose operands are constants or variables is one instruction,
 folded into the store or the branch that consumes it. -O2 makes every
-call-free expression or simple statement a single generated instruction."""
+call-free expression or simple statement a single generated instruction.
+
+The code is compiled for one Semantics (a run's operators, builtins and
+bounds, which the closures capture) and runs only under those bounds. Every
+instruction goes through its kind's emitter (arith, control, calls, data,
+fused): this module says what to emit, the emitters how."""
 
 from __future__ import annotations
 
@@ -17,12 +22,12 @@ from dataclasses import dataclass
 
 from vmscope.compiler import arith, calls, control, data
 from vmscope.compiler.assembler import Assembler, CompileBug, Label
+from vmscope.compiler.fused import Kind, emit_fused
 from vmscope.compiler.fusion import LEAVES, MAX_LOGIC_DEPTH, Fusion, Tail, logic_depth
 from vmscope.compiler.infer import infer
 from vmscope.compiler.unparse import unparse
 from vmscope.lang import nodes as n
-from vmscope.lang.values import display
-from vmscope.vm.opcodes import Op
+from vmscope.lang.semantics import DEFAULT_SEMANTICS, Semantics
 from vmscope.vm.program import CompiledCode, FunctionInfo
 
 LEVELS = (0, 1, 2)
@@ -34,11 +39,13 @@ class _Loop:
 
 
 class Compiler(Fusion):
-    def __init__(self, program: n.ResolvedProgram, level: int = 0) -> None:
+    def __init__(self, program: n.ResolvedProgram, level: int = 0,
+                 sem: Semantics = DEFAULT_SEMANTICS) -> None:
         if level not in LEVELS:
             raise ValueError(f"no optimisation level {level}")
         self.program = program
         self.level = level
+        self.sem = sem
         self.types = infer(program) if level else None
         self.fn_index = -1  # the resolver's index of the function being compiled
         self.set_globals: set[int] = set()  # globals certainly assigned at this point
@@ -57,7 +64,8 @@ class Compiler(Fusion):
             self.function(fn, count_index=fn.index)
         self.asm.finish()
         infos = [i for i in self.infos if i is not None]
-        return CompiledCode(self.asm.code, self.asm.instrs, infos, 0, self.program.globals)
+        return CompiledCode(self.asm.code, self.asm.instrs, infos, 0, self.program.globals,
+                            self.sem.bounds)
 
     def function(self, fn: n.Function, count_index: int) -> None:
         asm = self.asm
@@ -69,21 +77,20 @@ class Compiler(Fusion):
             for slot, param in enumerate(fn.params):
                 if param.type is not None:
                     asm.stmt = param.span
-                    asm.emit(Op.CHECK_TYPE, data.make_check_type, slot, param.type,
-                             span=param.span, argrepr=f"{param.name}: {param.type.value}")
+                    data.emit_check_param(asm, slot, param.type, param.span, param.name)
         self.set_globals = set()
         self.scope_start: dict[int, int] = dict.fromkeys(range(len(fn.params)), entry)
         self.scope_end: dict[int, int] = {}
         self.block(fn.body, main_top=fn.index < 0)
         asm.stmt = fn.body.close
         if fn.index < 0:
-            asm.emit(Op.HALT, calls.make_halt, span=fn.body.close)
+            calls.emit_halt(asm, fn.body.close)
         elif not (fn.body.stmts and isinstance(fn.body.stmts[-1], n.Return)):
             # The implicit `return null` (unreachable after a final return).
-            self.const(None, fn.body.close)
+            data.emit_const(asm, None, fn.body.close)
             if fn.ret_type is not None:
-                self.check_type(fn.ret_type, fn.body.close)
-            asm.emit(Op.RETURN, calls.make_return, asm.top, span=fn.body.close, pops=1)
+                data.emit_check_type(asm, fn.ret_type, fn.body.close)
+            calls.emit_return(asm, fn.body.close)
         nslots = fn.nslots + asm.max_depth
         if fn.index >= 0:
             self.sizes[fn.index] = nslots
@@ -131,17 +138,17 @@ class Compiler(Fusion):
         elif isinstance(s, n.Let):
             self.expr(s.value)
             if s.type is not None:
-                self.check_type(s.type, s.eq_span)
+                data.emit_check_type(asm, s.type, s.eq_span)
             self.store(s.target, define=True)
         elif isinstance(s, n.Assign):
             if s.op is not None:
                 self.expr(s.target)
                 self.expr(s.value)
-                self.binary(s.op, s.op_span)
+                arith.emit_binary(asm, s.op, s.op_span, self.sem.ops)
             else:
                 self.expr(s.value)
             if s.type is not None:
-                self.check_type(s.type, s.op_span)
+                data.emit_check_type(asm, s.type, s.op_span)
             self.store(s.target, define=False)
         elif isinstance(s, n.IndexAssign):
             self.index_assign(s)
@@ -161,52 +168,41 @@ class Compiler(Fusion):
             if self.level and self.fused_return(s):
                 return
             if s.value is None:
-                self.const(None, s.span)
+                data.emit_const(asm, None, s.span)
             else:
                 self.expr(s.value)
             if s.type is not None:
-                self.check_type(s.type, s.span)
-            asm.emit(Op.RETURN, calls.make_return, asm.top, span=s.span, pops=1)
+                data.emit_check_type(asm, s.type, s.span)
+            calls.emit_return(asm, s.span)
         elif isinstance(s, n.Break):
-            asm.emit(Op.JUMP, control.make_jump, span=s.span, label=self.loops[-1].end,
-                     argrepr="break")
+            control.emit_jump(asm, self.loops[-1].end, s.span, "break")
         elif isinstance(s, n.Continue):
-            asm.emit(Op.JUMP, control.make_jump, span=s.span, label=self.loops[-1].top,
-                     argrepr="continue")
+            control.emit_jump(asm, self.loops[-1].top, s.span, "continue")
         else:
             raise CompileBug(f"cannot compile {type(s).__name__}")
 
     def store(self, target: n.Var, define: bool) -> None:
         asm = self.asm
         if isinstance(target, n.Local):
-            asm.emit(Op.STORE_LOCAL, data.make_store_local, asm.top, target.slot,
-                     span=target.span, argrepr=target.name, pops=1)
+            data.emit_store_local(asm, target.slot, target.span, target.name)
+        elif isinstance(target, n.Global) and define:
+            data.emit_define_global(asm, target.index, target.span, target.name)
         elif isinstance(target, n.Global):
-            if define:
-                asm.emit(Op.DEFINE_GLOBAL, data.make_define_global, asm.top, target.index,
-                         span=target.span, argrepr=target.name, pops=1)
-            else:
-                asm.emit(Op.STORE_GLOBAL, data.make_store_global, asm.top, target.index,
-                         target.name, span=target.span, argrepr=target.name, pops=1)
+            data.emit_store_global(asm, target.index, target.span, target.name)
         else:
             raise CompileBug("unresolved assignment target")
-
-    def check_type(self, declared: n.TypeName, span: n.Span) -> None:
-        self.asm.emit(Op.CHECK_TYPE, data.make_check_type, self.asm.top, declared, span=span,
-                      argrepr=declared.value)
 
     def index_assign(self, s: n.IndexAssign) -> None:
         asm = self.asm
         self.expr(s.obj)
         self.expr(s.index)
         if s.op is not None:
-            asm.emit(Op.INDEX_KEEP, data.make_index_keep, asm.top - 1, span=s.bracket,
-                     pushes=1)
+            data.emit_index_keep(asm, s.bracket)
             self.expr(s.value)
-            self.binary(s.op, s.op_span)
+            arith.emit_binary(asm, s.op, s.op_span, self.sem.ops)
         else:
             self.expr(s.value)
-        asm.emit(Op.STORE_INDEX, data.make_store_index, asm.top - 2, span=s.bracket, pops=3)
+        data.emit_store_index(asm, s.bracket)
 
     def if_(self, s: n.If) -> None:
         asm = self.asm
@@ -216,7 +212,7 @@ class Compiler(Fusion):
             self.branch_unless(cond, nxt)
             self.block(block)
             if cond is not s.conds[-1] or s.orelse is not None:
-                asm.emit(Op.JUMP, control.make_jump, span=block.close, label=end)
+                control.emit_jump(asm, end, block.close)
             asm.bind(nxt, 0)
         if s.orelse is not None:
             self.block(s.orelse)
@@ -228,13 +224,11 @@ class Compiler(Fusion):
         if self.level and self.fusable(cond):
             gen = self.gen()
             value, _ = gen.expr(cond)
-            factory, args, family = gen.build("branch", result=value, jump=True)
-            asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args, span=cond.span,
-                     label=label, argrepr=f"unless {unparse(cond)}", shape=family)
+            emit_fused(asm, gen.build(Kind.BRANCH, result=value, jump=True), span=cond.span,
+                       label=label, argrepr=f"unless {unparse(cond)}")
             return
         self.expr(cond)
-        asm.emit(Op.JUMP_IF_FALSE, control.make_jump_if_false, asm.top, span=cond.span,
-                 pops=1, label=label)
+        control.emit_jump_if_false(asm, label, cond.span)
 
     # ---- fusion (-O1, -O2) ----------------------------------------------------------------
 
@@ -242,7 +236,7 @@ class Compiler(Fusion):
         self.loops.append(_Loop(top, end))
         self.block(body)
         self.loops.pop()
-        self.asm.emit(Op.JUMP, control.make_jump, span=body.close, label=top, argrepr="loop")
+        control.emit_jump(self.asm, top, body.close, "loop")
         self.asm.bind(end, 0)
 
     def rotated(self, body: n.Block, test: Label, emit_test: Callable[[Label], object],
@@ -252,7 +246,7 @@ class Compiler(Fusion):
         `jump test; top: body; test: if more goto top; end:`."""
         asm = self.asm
         top, end = Label("top"), Label("end")
-        asm.emit(Op.JUMP, control.make_jump, span=span, label=test, argrepr="to loop test")
+        control.emit_jump(asm, test, span, "to loop test")
         asm.bind(top, 0)
         self.loops.append(_Loop(test, end))
         self.block(body)
@@ -267,11 +261,8 @@ class Compiler(Fusion):
             def test(top: Label) -> None:
                 gen = self.gen()
                 value, _ = gen.expr(s.cond)
-                factory, args, family = gen.build("branch", result=value, jump=True,
-                                                  when_true=True)
-                asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args,
-                         span=s.cond.span, label=top, argrepr=f"while {unparse(s.cond)}",
-                         shape=family)
+                emit_fused(asm, gen.build(Kind.BRANCH, result=value, jump=True, when_true=True),
+                           span=s.cond.span, label=top, argrepr=f"while {unparse(s.cond)}")
 
             self.rotated(s.body, Label("while"), test, s.cond.span)
             return
@@ -284,49 +275,34 @@ class Compiler(Fusion):
         asm = self.asm
         for a in s.args:
             self.expr(a)
-        nargs = len(s.args)
-        asm.emit(Op.FOR_RANGE_INIT, control.make_for_range_init, asm.top - nargs + 1, nargs,
-                 s.counter, span=s.range_span, pops=nargs, argrepr=f"range/{nargs}")
+        control.emit_for_range_init(asm, len(s.args), s.counter, s.range_span)
+        var = s.var
         if self.level:
-            self.rotated(s.body, Label("next"), lambda top: asm.emit(
-                Op.FOR_RANGE_LOOP, control.make_for_range_loop, s.var.slot, s.counter,
-                span=s.span, label=top, argrepr=s.var.name), s.span)
+            self.rotated(s.body, Label("next"), lambda top: control.emit_for_range_step(
+                asm, True, var.slot, s.counter, top, s.span, var.name), s.span)
             return
         top, end = Label("for"), Label("endfor")
         asm.bind(top, 0)
-        asm.emit(Op.FOR_RANGE_NEXT, control.make_for_range_next, s.var.slot, s.counter,
-                 span=s.span, label=end, argrepr=s.var.name)
+        control.emit_for_range_step(asm, False, var.slot, s.counter, end, s.span, var.name)
         self.loop_body(s.body, top, end)
 
     def for_(self, s: n.For) -> None:
         asm = self.asm
         self.expr(s.iterable)
-        assert isinstance(s.var, n.Local)
-        asm.emit(Op.FOR_ITER_INIT, control.make_for_iter_init, asm.top, s.seq, span=s.in_span,
-                 pops=1)
+        var = s.var
+        assert isinstance(var, n.Local)
+        control.emit_for_iter_init(asm, s.seq, s.in_span)
         if self.level:
-            var = s.var
-            self.rotated(s.body, Label("next"), lambda top: asm.emit(
-                Op.FOR_ITER_LOOP, control.make_for_iter_loop, var.slot, s.seq, span=s.span,
-                label=top, argrepr=var.name), s.span)
+            self.rotated(s.body, Label("next"), lambda top: control.emit_for_iter_step(
+                asm, True, var.slot, s.seq, top, s.span, var.name), s.span)
             return
         top, end = Label("for"), Label("endfor")
         asm.bind(top, 0)
-        asm.emit(Op.FOR_ITER_NEXT, control.make_for_iter_next, s.var.slot, s.seq, span=s.span,
-                 label=end, argrepr=s.var.name)
+        control.emit_for_iter_step(asm, False, var.slot, s.seq, end, s.span, var.name)
         self.loop_body(s.body, top, end)
 
     # ---- expressions ----------------------------------------------------------------------
 
-    def const(self, value: object, span: n.Span) -> None:
-        argrepr = repr(value) if isinstance(value, str) else display(value)
-        self.asm.emit(Op.CONST, data.make_const, self.asm.next_slot, value, span=span,
-                      argrepr=argrepr, pushes=1)
-
-    def binary(self, op: n.BinOp, span: n.Span) -> None:
-        asm = self.asm
-        asm.emit(arith.binary_op(op), arith.BINARY_FACTORIES[op], asm.top - 1, span=span,
-                 pops=2, pushes=1)
 
     def expr(self, e: n.Expr, tail: Tail | None = None) -> bool:
         """Compile `e` into the next slot. With `tail` (-O1/-O2), the fused
@@ -345,17 +321,15 @@ class Compiler(Fusion):
                 self.fused_expr(e, tail=tail)  # short-circuit inside one instruction
                 return tail is not None
         if isinstance(e, n.Const):
-            self.const(e.value, e.span)
+            data.emit_const(asm, e.value, e.span)
         elif isinstance(e, n.Local):
-            asm.emit(Op.LOAD_LOCAL, data.make_load_local, asm.next_slot, e.slot, span=e.span,
-                     argrepr=e.name, pushes=1)
+            data.emit_load_local(asm, e.slot, e.span, e.name)
         elif isinstance(e, n.Global):
-            asm.emit(Op.LOAD_GLOBAL, data.make_load_global, asm.next_slot, e.index, e.name,
-                     span=e.span, argrepr=e.name, pushes=1)
+            data.emit_load_global(asm, e.index, e.span, e.name)
         elif isinstance(e, n.Binary):
             self.expr(e.left)
             self.expr(e.right)
-            self.binary(e.op, e.span)
+            arith.emit_binary(asm, e.op, e.span, self.sem.ops)
         elif isinstance(e, n.And | n.Or):
             end = Label("and" if isinstance(e, n.And) else "or")
             if self.level and isinstance(e.left, n.Binary):
@@ -364,41 +338,32 @@ class Compiler(Fusion):
                 asm.bind(end)
                 return consumed
             self.expr(e.left)
-            op, factory = (Op.JUMP_IF_FALSE_OR_POP, control.make_jump_if_false_or_pop) \
-                if isinstance(e, n.And) else \
-                (Op.JUMP_IF_TRUE_OR_POP, control.make_jump_if_true_or_pop)
-            asm.emit(op, factory, asm.top, span=e.span, pops=1, label=end)
+            control.emit_short_circuit(asm, isinstance(e, n.And), end, e.span)
             self.expr(e.right)
             asm.bind(end)
         elif isinstance(e, n.Not):
             self.expr(e.operand)
-            asm.emit(Op.NOT, arith.make_not, asm.top, span=e.span, pops=1, pushes=1)
+            arith.emit_not(asm, e.span)
         elif isinstance(e, n.Neg):
             self.expr(e.operand)
-            asm.emit(Op.NEG, arith.make_neg, asm.top, span=e.span, pops=1, pushes=1)
+            arith.emit_neg(asm, e.span)
         elif isinstance(e, n.Index):
             self.expr(e.obj)
             self.expr(e.index)
-            asm.emit(Op.INDEX, data.make_index, asm.top - 1, span=e.span, pops=2, pushes=1)
+            data.emit_index(asm, e.span)
         elif isinstance(e, n.ListLit):
             for item in e.items:
                 self.expr(item)
-            count = len(e.items)
-            asm.emit(Op.BUILD_LIST, data.make_build_list, asm.next_slot - count, count,
-                     span=e.span, argrepr=str(count), pops=count, pushes=1)
+            data.emit_build_list(asm, len(e.items), e.span)
         elif isinstance(e, n.CallFn):
             self.call(e)
         elif isinstance(e, n.CallBuiltin):
             for a in e.args:
                 self.expr(a)
-            count = len(e.args)
-            k = asm.next_slot - count
             if e.name == "print":
-                asm.emit(Op.PRINT, calls.make_print, k, count, span=e.span,
-                         argrepr=f"print/{count}", pops=count, pushes=1)
+                calls.emit_print(asm, len(e.args), e.span)
             else:
-                asm.emit(Op.CALL_BUILTIN, calls.make_call_builtin, k, count, e.name,
-                         span=e.span, argrepr=f"{e.name}/{count}", pops=count, pushes=1)
+                calls.emit_call_builtin(asm, e.name, len(e.args), e.span, self.sem.builtins)
         else:
             raise CompileBug(f"cannot compile {type(e).__name__}")
         return False
@@ -410,11 +375,11 @@ class Compiler(Fusion):
             return
         for a in e.args:
             self.expr(a)
-        count = len(e.args)
-        asm.emit(Op.CALL, calls.make_call, asm.next_slot - count, count, self.sizes, e.index,
-                 span=e.span, argrepr=f"{e.name}/{count}", pops=count, pushes=1,
-                 label=self.entries[e.index])
+        calls.emit_call(asm, e.index, len(e.args), self.sizes, self.entries[e.index], e.span,
+                        e.name)
 
 
-def compile_program(program: n.ResolvedProgram, level: int = 0) -> CompiledCode:
-    return Compiler(program, level).compile()
+def compile_program(program: n.ResolvedProgram, level: int = 0,
+                    sem: Semantics = DEFAULT_SEMANTICS) -> CompiledCode:
+    """The program for the closure VM at `level`, for the bounds of `sem`."""
+    return Compiler(program, level, sem).compile()

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 from vmscope.compiler.assembler import Assembler, Label
 from vmscope.compiler.codegen import Gen, SlotRef
+from vmscope.compiler.fused import Built, Kind, emit_fused, emit_fused_call
 from vmscope.compiler.infer import Types, binary_type
 from vmscope.compiler.unparse import unparse, unparse_stmt
 from vmscope.lang import nodes as n
-from vmscope.vm.opcodes import Op
-from vmscope.vm.program import Closure
+from vmscope.lang.semantics import Semantics
 
 LEAVES = (n.Const, n.Local, n.Global)
 Tail = Callable[[Gen, str], list[str]]  # (generator, value) -> lines ending a fused closure
@@ -62,6 +62,7 @@ class Fusion:
     asm: Assembler
     types: Types | None
     level: int
+    sem: Semantics
     fn_index: int
     set_globals: set[int]
     sizes: list[int]
@@ -73,7 +74,7 @@ class Fusion:
 
     def gen(self) -> Gen:
         assert self.types is not None
-        return Gen(self.types, self.fn_index, len(self.asm.code), self.set_globals)
+        return Gen(self.types, self.fn_index, self.asm.here, self.sem, self.set_globals)
 
     def fusable(self, e: n.Expr) -> bool:
         """Can `e` be computed by one generated instruction at this level?"""
@@ -121,10 +122,9 @@ class Fusion:
     def fused_stmt(self, s: n.Stmt, shown: n.Stmt | None = None, pops: int = 0) -> None:
         gen = self.gen()
         gen.statement(s)
-        factory, args, family = gen.build("stmt")
         span = s.op_span if isinstance(s, n.Assign) else s.span
-        self.asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=span,
-                      argrepr=unparse_stmt(shown or s), shape=family, pops=pops)
+        emit_fused(self.asm, gen.build(Kind.STMT), span=span, argrepr=unparse_stmt(shown or s),
+                   pops=pops)
 
     def store_after_call(self, s: n.Stmt) -> bool:
         """`x = e` / `x op= e` where e calls a function: e's calls run first
@@ -187,12 +187,9 @@ class Fusion:
             value = gen.binop(e.op, a, ta, b, tb, e.span)
         else:
             value, _ = gen.expr(e)
-        if tail is None:
-            factory, args, family = gen.build("expr", result=value, dest=dest)
-        else:
-            factory, args, family = gen.build("expr", tail=tail(gen, value))
-        asm.emit(Op.EXPR, lambda ip, *a: factory(*a), *args, span=e.span,
-                 argrepr=unparse(e), pops=pops, pushes=1, shape=family)
+        built = gen.build(Kind.EXPR, result=value, dest=dest) if tail is None else \
+            gen.build(Kind.EXPR, tail=tail(gen, value))
+        emit_fused(asm, built, span=e.span, argrepr=unparse(e), pops=pops, pushes=1)
 
     def fused_logic(self, e: n.And | n.Or, end: Label, tail: Tail | None = None) -> None:
         """`x OP y and ...` / `or`: the left comparison (or operator) fused with
@@ -212,17 +209,15 @@ class Fusion:
         word = "or" if is_or else "and"
         test = f"if {'not ' if is_or else ''}{value}:"
         if tail is not None:
-            factory, args, family = gen.build("branch", tail=[test, "    return 1",
-                                                              *tail(gen, value)])
-            asm.emit(Op.BRANCH, lambda ip, *a: factory(*a), *args, span=left.span,
-                     argrepr=f"{unparse(left)} {word}; else next row", shape=family,
-                     pops=pops)
+            built = gen.build(Kind.BRANCH, tail=[test, "    return 1", *tail(gen, value)])
+            emit_fused(asm, built, span=left.span,
+                       argrepr=f"{unparse(left)} {word}; else next row", pops=pops)
             return
         dest = gen.cap(asm.next_slot - pops)
-        factory, args, family = gen.build("branch", jump=True, tail=[
+        built = gen.build(Kind.BRANCH, jump=True, tail=[
             test, "    return 1", f"s[{dest}] = {value}", "return off"])
-        asm.emit(Op.BRANCH, lambda ip, off, *a: factory(off, *a), *args, span=left.span,
-                 label=end, argrepr=f"{unparse(left)} {word}", shape=family, pops=pops)
+        emit_fused(asm, built, span=left.span, label=end, argrepr=f"{unparse(left)} {word}",
+                   pops=pops)
 
     def fused_return(self, s: n.Return) -> bool:
         """`return e` as one instruction when e is fusable, or a binary operator
@@ -243,10 +238,9 @@ class Fusion:
         else:
             result, ty = gen.expr(value)
         result = gen.check(result, ty, s.type, s.span)
-        factory, args, family = gen.build("return", tail=gen.return_tail(result))
-        asm.emit(Op.RETURN, lambda ip, *a: factory(*a), *args, span=s.span,
-                 argrepr=f"return {unparse(value)}",
-                 pops=sum(isinstance(o, SlotRef) for o in operands), shape=family)
+        emit_fused(asm, gen.build(Kind.RETURN, tail=gen.return_tail(result)), span=s.span,
+                   argrepr=f"return {unparse(value)}",
+                   pops=sum(isinstance(o, SlotRef) for o in operands))
         return True
 
     def fused_call(self, e: n.CallFn) -> None:
@@ -259,14 +253,10 @@ class Fusion:
         values = [gen.expr(a)[0] for a in operands]
         dest, index = asm.next_slot - pops, e.index
 
-        def make(ip: int, off: int) -> Closure:
-            # Built at patch time, when the callee's frame size is known.
+        def build() -> Built:
             pad = self.sizes[index] - len(values)
-            tail = gen.call_tail(values, dest, e.span, pad)
-            factory, args, _ = gen.build("call", jump=True, tail=tail)
-            return factory(off, *args)
+            return gen.build(Kind.CALL, jump=True, tail=gen.call_tail(values, dest, e.span, pad))
 
-        asm.emit(Op.CALL, make, span=e.span, pops=pops, pushes=1,
-                 argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})",
-                 label=self.entries[e.index], shape="call")
-        return
+        emit_fused_call(asm, build, nargs=len(values), entry=self.entries[index], span=e.span,
+                        argrepr=f"{e.name}({', '.join(unparse(a) for a in e.args)})",
+                        pops=pops, mutates=gen.mutates)

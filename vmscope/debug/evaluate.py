@@ -22,7 +22,7 @@ from vmscope.lang.lexer import tokenize
 from vmscope.lang.parser import Parser
 from vmscope.lang.resolver import Resolver, _FnScope
 from vmscope.lang.tokens import T
-from vmscope.lang.values import UNSET, Limits, display
+from vmscope.lang.values import DEFAULT_LIMITS, UNSET, Bounds, Limits, display
 from vmscope.vm.program import CompiledCode, FunctionInfo
 
 EVAL_STEPS = 100_000  # an expression's own budget (a watch that calls a function)
@@ -199,14 +199,22 @@ class Evaluator:
         interp = getattr(self._local, "interp", None)
         if interp is None:
             interp = self._local.interp = Interpreter(self.resolved, lambda text: None,
-                                                      Limits(max_steps=EVAL_STEPS))
+                                                      eval_limits(self.code.bounds))
         return interp
 
 
+def eval_limits(bounds: Bounds) -> Limits:
+    """An expression's limits: its own step budget, the paused run's length
+    and int-size bounds."""
+    return Limits(max_steps=EVAL_STEPS, max_length=bounds.max_length,
+                  max_int_bits=bounds.max_int_bits)
+
+
 def evaluate(text: str, resolved: n.ResolvedProgram, fn: FunctionInfo, slots: list[Any],
-             globals_: list[Any], ip: int) -> Any:
-    """Evaluate `text` in the frame (fn, slots); raises CompileError/GuestError.
-    One-off: a Session keeps an Evaluator, which caches the compiling."""
+             globals_: list[Any], ip: int, bounds: Bounds = DEFAULT_LIMITS.bounds) -> Any:
+    """Evaluate `text` in the frame (fn, slots), under the paused run's
+    length and int-size `bounds`; raises CompileError/GuestError. One-off: a
+    Session keeps an Evaluator, which caches the compiling."""
     expr = parse_expression(text)
     resolver = Resolver()
     resolver.functions = {f.name: (f.index, f) for f in resolved.functions}  # type: ignore[misc]
@@ -217,7 +225,7 @@ def evaluate(text: str, resolved: n.ResolvedProgram, fn: FunctionInfo, slots: li
     resolved_expr = resolver.expr(expr)
     if resolver.errors:
         raise resolver.errors[0]
-    interp = Interpreter(resolved, lambda text: None, Limits(max_steps=EVAL_STEPS))
+    interp = Interpreter(resolved, lambda text: None, eval_limits(bounds))
     interp.frame = slots
     interp.globals = globals_
     try:

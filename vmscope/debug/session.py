@@ -73,7 +73,7 @@ class Session(Stops, Frames, Stepping, Reverse, Inspecting):
                  clock: Clock = time.perf_counter_ns, checkpoint_every: int = DEFAULT_EVERY,
                  memory_cap: int = DEFAULT_CAP) -> None:
         self.program = program
-        self.code = program.code
+        self.code = program.code_for(limits)  # the closures the VM runs, for these limits
         self.limits = limits
         self.clock = clock
         self.evaluator = Evaluator(program.resolved, self.code)

@@ -1,16 +1,26 @@
 """The builtin functions. Each takes the evaluated arguments as a list and
 checks their count and kinds itself (a TypeError at the call's name, which the
-engine supplies). `print` only formats here: writing is the engine's job."""
+engine supplies). `print` only formats here: writing is the engine's job.
+
+The builtins a run's bounds can refuse (`str`, `int`, `floor`, `push` and
+`range` as a value) are built per setting of the bounds by `builtins_for`,
+as vmscope.lang.bounded builds the operators."""
+
+# ruff: noqa: F821 - the names a setting binds (MAX_LENGTH, MAX_DIGITS, MAX_INT_BITS, int_result, to_str) are declared, never
+# bound here; mypy still checks every name.
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from vmscope.errors import index_error, limit_error, type_error, value_error
 from vmscope.lang import values as v
+from vmscope.lang.bounded import Operators, rebind
 from vmscope.lang.values import Value
+
+Builtin = Callable[[list[Value]], Value]
 
 _INT_TEXT = re.compile(r"[ \t\n\r\f\v]*[+-]?[0-9]+[ \t\n\r\f\v]*", re.ASCII)
 
@@ -37,31 +47,6 @@ def b_len(args: list[Value]) -> Value:
     if type(x) is str or type(x) is list:
         return len(x)
     raise _kind("len", x, "a str or list")
-
-
-def b_str(args: list[Value]) -> Value:
-    _arity("str", args, 1)
-    return v.to_str(args[0])
-
-
-def b_int(args: list[Value]) -> Value:
-    _arity("int", args, 1)
-    x = args[0]
-    t = type(x)
-    if t is int:
-        return x
-    if t is float:
-        if math.isinf(x) or math.isnan(x):
-            raise value_error(f"cannot convert float {v.display(x)} to int")
-        return v._int_result(int(x))
-    if t is str:
-        if not _INT_TEXT.fullmatch(x):
-            raise value_error(f"invalid literal for int(): {v.display([x])[1:-1]}")
-        digits = len(x.strip(" \t\n\r\f\v+-").lstrip("0"))
-        if digits > v.MAX_INT_BITS * 0.302 + 2:  # checked before the costly conversion
-            raise limit_error(f"integer result needs more than {v.MAX_INT_BITS} bits")
-        return v._int_result(int(x))
-    raise _kind("int", x, "an int, float or str")
 
 
 def b_float(args: list[Value]) -> Value:
@@ -131,29 +116,6 @@ def b_sqrt(args: list[Value]) -> Value:
         raise value_error("int too large to convert to float") from None
 
 
-def b_floor(args: list[Value]) -> Value:
-    _arity("floor", args, 1)
-    x = args[0]
-    if type(x) is int:
-        return x
-    if type(x) is float:
-        if math.isinf(x) or math.isnan(x):
-            raise value_error(f"cannot convert float {v.display(x)} to int")
-        return v._int_result(math.floor(x))
-    raise _kind("floor", x, "a number")
-
-
-def b_push(args: list[Value]) -> Value:
-    _arity("push", args, 2)
-    items = args[0]
-    if type(items) is not list:
-        raise _kind("push", items, "a list")
-    if len(items) >= v.MAX_LENGTH:
-        raise limit_error(f"list longer than {v.MAX_LENGTH} elements")
-    items.append(args[1])
-    return None
-
-
 def b_pop(args: list[Value]) -> Value:
     _arity("pop", args, 1)
     items = args[0]
@@ -175,17 +137,6 @@ def checked_range(args: list[Value]) -> range:
     return range(*args)
 
 
-def b_range(args: list[Value]) -> Value:
-    r = checked_range(args)
-    try:
-        too_long = len(r) > v.MAX_LENGTH
-    except OverflowError:
-        too_long = True
-    if too_long:
-        raise limit_error(f"list longer than {v.MAX_LENGTH} elements")
-    return list(r)
-
-
 def b_type(args: list[Value]) -> Value:
     _arity("type", args, 1)
     return v.type_name(args[0])
@@ -195,19 +146,101 @@ def _print_placeholder(args: list[Value]) -> Value:
     raise AssertionError("print is executed by the engine")
 
 
-BUILTINS: dict[str, Callable[[list[Value]], Value]] = {
+_UNBOUNDED: dict[str, Builtin] = {
     "print": _print_placeholder,
     "len": b_len,
-    "str": b_str,
-    "int": b_int,
     "float": b_float,
     "abs": b_abs,
     "min": b_min,
     "max": b_max,
     "sqrt": b_sqrt,
-    "floor": b_floor,
-    "push": b_push,
     "pop": b_pop,
-    "range": b_range,
     "type": b_type,
 }
+
+
+# The builtins a run's bounds can refuse: templates over these names, which
+# `builtins_for` binds per setting (see vmscope.lang.bounded), never here.
+MAX_LENGTH: int
+MAX_DIGITS: float  # more decimal digits than this cannot fit in MAX_INT_BITS
+MAX_INT_BITS: int
+int_result: Callable[[int], int]
+to_str: Callable[[Value], str]
+
+
+def _b_str(args: list[Value]) -> Value:
+    _arity("str", args, 1)
+    return to_str(args[0])
+
+
+def _b_int(args: list[Value]) -> Value:
+    _arity("int", args, 1)
+    x = args[0]
+    t = type(x)
+    if t is int:
+        return x
+    if t is float:
+        if math.isinf(x) or math.isnan(x):
+            raise value_error(f"cannot convert float {v.display(x)} to int")
+        return int_result(int(x))
+    if t is str:
+        if not _INT_TEXT.fullmatch(x):
+            raise value_error(f"invalid literal for int(): {v.display([x])[1:-1]}")
+        digits = len(x.strip(" \t\n\r\f\v+-").lstrip("0"))
+        if digits > MAX_DIGITS:  # checked before the costly conversion
+            raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
+        return int_result(int(x))
+    raise _kind("int", x, "an int, float or str")
+
+
+def _b_floor(args: list[Value]) -> Value:
+    _arity("floor", args, 1)
+    x = args[0]
+    if type(x) is int:
+        return x
+    if type(x) is float:
+        if math.isinf(x) or math.isnan(x):
+            raise value_error(f"cannot convert float {v.display(x)} to int")
+        return int_result(math.floor(x))
+    raise _kind("floor", x, "a number")
+
+
+def _b_push(args: list[Value]) -> Value:
+    _arity("push", args, 2)
+    items = args[0]
+    if type(items) is not list:
+        raise _kind("push", items, "a list")
+    if len(items) >= MAX_LENGTH:
+        raise limit_error(f"list longer than {MAX_LENGTH} elements")
+    items.append(args[1])
+    return None
+
+
+def _b_range(args: list[Value]) -> Value:
+    r = checked_range(args)
+    try:
+        too_long = len(r) > MAX_LENGTH
+    except OverflowError:
+        too_long = True
+    if too_long:
+        raise limit_error(f"list longer than {MAX_LENGTH} elements")
+    return list(r)
+
+
+def builtins_for(ops: Operators) -> Mapping[str, Builtin]:
+    """Every builtin, those a limit can refuse bound to `ops`' setting of the
+    bounds (call it through vmscope.lang.semantics, which builds each once)."""
+    bounds = ops.bounds
+    setting = {"MAX_LENGTH": bounds.max_length, "MAX_INT_BITS": bounds.max_int_bits,
+               "MAX_DIGITS": bounds.max_int_bits * 0.302 + 2, "int_result": ops.int_result,
+               "to_str": ops.to_str}
+    ns = rebind((_b_str, _b_int, _b_floor, _b_push, _b_range), {**globals(), **setting})
+    return {**_UNBOUNDED, "str": ns["_b_str"], "int": ns["_b_int"], "floor": ns["_b_floor"],
+            "push": ns["_b_push"], "range": ns["_b_range"]}
+
+
+# The builtins that may change a list in place (what watchpoints must watch).
+MUTATING = frozenset({"push", "pop"})
+
+# Every builtin's name, for the resolver (the functions come from `builtins_for`).
+BUILTINS = frozenset({*_UNBOUNDED, "str", "int", "floor", "push", "range"})

@@ -34,7 +34,11 @@ class BinOp(IntEnum):
         return _SYMBOLS[self]
 
 
-_SYMBOLS = ("+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=")
+_SYMBOLS: dict[BinOp, str] = {
+    BinOp.ADD: "+", BinOp.SUB: "-", BinOp.MUL: "*", BinOp.DIV: "/", BinOp.FLOORDIV: "//",
+    BinOp.MOD: "%", BinOp.POW: "**", BinOp.EQ: "==", BinOp.NE: "!=", BinOp.LT: "<",
+    BinOp.LE: "<=", BinOp.GT: ">", BinOp.GE: ">=",
+}
 
 
 class TypeName(Enum):

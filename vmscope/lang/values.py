@@ -3,13 +3,16 @@ typed bindings, shared by the AST interpreter and every closure the compiler
 emits. Values are plain Python objects: int, float, str, bool, None (null)
 and list. Errors raised here carry no span; the engine adds it.
 
-Per-run limits live in module globals (`configure`) so the hot operators read
-them with one global load instead of threading a context through every call."""
+Limits belong to a run, never to the process: the operators a run's length
+and int-size limits can refuse (+, -, *, **, str()) live in
+vmscope.lang.bounded, built per setting of those bounds; nothing here is
+rewritten per run. What is here is the same for every run."""
 
 from __future__ import annotations
 
 import operator
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +20,6 @@ from vmscope.errors import (
     ErrorKind,
     GuestError,
     index_error,
-    limit_error,
     type_error,
     value_error,
     zero_division,
@@ -25,6 +27,7 @@ from vmscope.errors import (
 from vmscope.lang.nodes import BinOp, TypeName
 
 Value = Any
+Binary = Callable[[Value, Value], Value]
 sys.set_int_max_str_digits(0)  # the language's ints print at any size
 NEST_LIMIT = 2000  # deepest list nesting compared or displayed before a RecursionError
 
@@ -47,14 +50,28 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+DEFAULT_MAX_LENGTH = 10_000_000
+DEFAULT_MAX_INT_BITS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The part of a run's limits that operators and compiled code close over
+    (the VM checks steps and call depth itself): code compiled for one Bounds
+    runs only under Limits with the same bounds."""
+
+    max_length: int = DEFAULT_MAX_LENGTH
+    max_int_bits: int = DEFAULT_MAX_INT_BITS
+
+
 @dataclass(frozen=True)
 class Limits:
     """Run-time limits of the language, each a clean LimitError or RecursionError."""
 
     max_steps: int | None = None
     max_depth: int = 10_000
-    max_length: int = 10_000_000
-    max_int_bits: int = 100_000
+    max_length: int = DEFAULT_MAX_LENGTH
+    max_int_bits: int = DEFAULT_MAX_INT_BITS
 
     def __post_init__(self) -> None:
         # Beyond these the host itself gives out first (memory, C recursion).
@@ -65,21 +82,12 @@ class Limits:
         if self.max_length < 0 or (self.max_steps is not None and self.max_steps < 0):
             raise ValueError("limits must not be negative")
 
+    @property
+    def bounds(self) -> Bounds:
+        return Bounds(self.max_length, self.max_int_bits)
+
 
 DEFAULT_LIMITS = Limits()
-MAX_LENGTH = 10_000_000
-MAX_INT_BITS = 100_000
-INT_BOUND = 1 << MAX_INT_BITS  # an int is too big when abs(value) >= INT_BOUND
-NEG_INT_BOUND = -INT_BOUND  # kept, not negated per check: that would copy a huge int
-
-
-def configure(limits: Limits) -> None:
-    """Install a run's length and int-size limits (called when a run starts)."""
-    global MAX_LENGTH, MAX_INT_BITS, INT_BOUND, NEG_INT_BOUND
-    MAX_LENGTH = limits.max_length
-    MAX_INT_BITS = limits.max_int_bits
-    INT_BOUND = 1 << limits.max_int_bits
-    NEG_INT_BOUND = -INT_BOUND
 
 
 _TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", type(None): "null",
@@ -132,90 +140,26 @@ def _display_list(items: list[Value], active: set[int], depth: int) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def to_str(v: Value) -> str:
-    s = display(v)
-    if len(s) > MAX_LENGTH:
-        raise limit_error(f"string longer than {MAX_LENGTH} characters")
-    return s
-
-
 # ---- arithmetic ------------------------------------------------------------------------
 
 
-def _int_result(r: int) -> int:
-    if NEG_INT_BOUND < r < INT_BOUND:
-        return r
-    raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-
-
-def _operands(op: str, a: Value, b: Value) -> GuestError:
+def operand_types_error(op: str, a: Value, b: Value) -> GuestError:
     return type_error(f"unsupported operand types for {op}: {type_name(a)} and {type_name(b)}")
 
 
-def _too_big() -> GuestError:
+def int_too_big_for_float() -> GuestError:
     return value_error("int too large to convert to float")
 
 
-def add(a: Value, b: Value) -> Value:
-    ta = type(a)
-    tb = type(b)
-    if ta is int and tb is int:
-        r = a + b
-        if NEG_INT_BOUND < r < INT_BOUND:
-            return r
-        raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        try:
-            return a + b
-        except OverflowError:
-            raise _too_big() from None
-    if (ta is str and tb is str) or (ta is list and tb is list):
-        if len(a) + len(b) > MAX_LENGTH:
-            raise limit_error(f"{type_name(a)} longer than {MAX_LENGTH} elements")
-        return a + b
-    raise _operands("+", a, b)
-
-
-def sub(a: Value, b: Value) -> Value:
-    ta = type(a)
-    tb = type(b)
-    if ta is int and tb is int:
-        r = a - b
-        if NEG_INT_BOUND < r < INT_BOUND:
-            return r
-        raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        try:
-            return a - b
-        except OverflowError:
-            raise _too_big() from None
-    raise _operands("-", a, b)
-
-
-def mul(a: Value, b: Value) -> Value:
-    ta = type(a)
-    tb = type(b)
-    if ta is int and tb is int:
-        if a.bit_length() + b.bit_length() - 1 > MAX_INT_BITS:
-            raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-        return _int_result(a * b)
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        try:
-            return a * b
-        except OverflowError:
-            raise _too_big() from None
-    raise _operands("*", a, b)
-
-
-def _numbers(op: str, a: Value, b: Value) -> None:
+def require_numbers(op: str, a: Value, b: Value) -> None:
     ta = type(a)
     tb = type(b)
     if not ((ta is int or ta is float) and (tb is int or tb is float)):
-        raise _operands(op, a, b)
+        raise operand_types_error(op, a, b)
 
 
 def truediv(a: Value, b: Value) -> float:
-    _numbers("/", a, b)
+    require_numbers("/", a, b)
     if not b:
         raise zero_division("division by zero")
     try:
@@ -225,44 +169,23 @@ def truediv(a: Value, b: Value) -> float:
 
 
 def floordiv(a: Value, b: Value) -> Value:
-    _numbers("//", a, b)
+    require_numbers("//", a, b)
     if not b:
         raise zero_division("integer division or modulo by zero")
     try:
         return a // b
     except OverflowError:
-        raise _too_big() from None
+        raise int_too_big_for_float() from None
 
 
 def mod(a: Value, b: Value) -> Value:
-    _numbers("%", a, b)
+    require_numbers("%", a, b)
     if not b:
         raise zero_division("integer division or modulo by zero")
     try:
         return a % b
     except OverflowError:
-        raise _too_big() from None
-
-
-def power(a: Value, b: Value) -> Value:
-    _numbers("**", a, b)
-    if type(a) is int and type(b) is int and b >= 0:
-        if a not in (0, 1, -1) and b > 1:
-            bits = a.bit_length()
-            if (bits - 1) * b + 1 > MAX_INT_BITS:
-                raise limit_error(f"integer result needs more than {MAX_INT_BITS} bits")
-            if bits * b > MAX_INT_BITS:
-                return _int_result(a**b)
-        return a**b
-    if not a and b < 0:
-        raise zero_division("zero to a negative power")
-    try:
-        r = float(a) ** float(b) if type(a) is int and type(b) is int else a**b
-    except OverflowError:
-        raise value_error("numerical result out of range") from None
-    if type(r) is complex:
-        raise value_error("negative number to a fractional power")
-    return r
+        raise int_too_big_for_float() from None
 
 
 def neg(a: Value) -> Value:
@@ -353,9 +276,11 @@ def ge(a: Value, b: Value) -> bool:
     return _ordered(">=", a, b, 0)
 
 
-# Indexed by BinOp (an IntEnum), in its order.
-BINARY = (add, sub, mul, truediv, floordiv, mod, power, eq, ne, lt, le, gt, ge)
-assert len(BINARY) == len(BinOp)
+# The operators no limit can refuse, keyed by operator (vmscope.lang.bounded adds the others).
+UNBOUNDED: Mapping[BinOp, Binary] = {
+    BinOp.DIV: truediv, BinOp.FLOORDIV: floordiv, BinOp.MOD: mod, BinOp.EQ: eq, BinOp.NE: ne,
+    BinOp.LT: lt, BinOp.LE: le, BinOp.GT: gt, BinOp.GE: ge,
+}
 
 # ---- indexing --------------------------------------------------------------------------
 
@@ -399,7 +324,8 @@ def check_type(v: Value, declared: TypeName) -> Value:
         try:
             return float(v)
         except OverflowError:
-            raise _too_big() from None
+            raise int_too_big_for_float() from None
     if _ACCEPTS[declared] is t:
         return v
     raise type_error(f"expected {declared.value}, got {type_name(v)}")
+

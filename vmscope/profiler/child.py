@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.max_int_bits or defaults.max_int_bits)
     with open(args.file, "rb") as fh:
         program = compile_source(fh.read(), args.name or args.file).at_level(args.level)
-    code = renamed(program.code)
+    code = renamed(program.code_for(limits))
     sys.setrecursionlimit(max(sys.getrecursionlimit(), values.NEST_LIMIT * 4 + 1000))
     wall = cpu = 0
     runs = 0

@@ -76,7 +76,7 @@ class Collector:
         self.strategy = strategy_for(options.mode)  # py-spy mode: a ValueError
         self.program = program
         self.options = options
-        self.code = program.code
+        self.code = program.code_for(options.limits)
         self.tree = ContextTree(self.code)
         self.state = (LoopState(self.code, self.tree, derive=self.strategy.derive)
                       if self.strategy.counts(options) else None)

@@ -64,17 +64,9 @@ def tree_depth(e: n.Expr) -> int:
     return deepest
 
 
-def use_limits(limits: Limits) -> None:
-    """Install the run's length and int-size limits for the generated code
-    and the builtins: the one place vmscope.rows touches process-wide limits
-    (they become per-run state on the core branch)."""
-    values.configure(limits)
-
-
-def _prepare(rx: RowExpr, limits: Limits) -> None:
-    """Install the run's limits and room for the host recursion it may need
-    (compiling and the AST engine recurse over the expression's tree)."""
-    use_limits(limits)
+def _prepare(rx: RowExpr) -> None:
+    """Room for the host recursion the run may need (compiling and the AST
+    engine recurse over the expression's tree)."""
     needed = values.NEST_LIMIT * 4 + 1000 + _FRAMES_PER_NODE * tree_depth(rx.expr)
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
@@ -100,17 +92,17 @@ class ClosureRows:
     def __init__(self, rx: RowExpr, limits: Limits = DEFAULT_LIMITS,
                  write: Callable[[str], Any] | None = None) -> None:
         self.rx = rx
-        _prepare(rx, limits)  # first: compiling recurses over the expression too
+        _prepare(rx)  # first: compiling recurses over the expression too
         # A step budget needs at least one instruction per row (not -O2's batch).
         level = min(rx.level, 1) if limits.max_steps is not None else rx.level
-        self.row_code = rx.code_at(level)
+        self.row_code = rx.code_at(level, limits)
         self.budget = limits.max_steps
         self.vm = VM(self.row_code.code, write or _discard, limits)
         # -O2, one row a call: when one instruction computes the value, a call
         # of it is the whole VM entry (no loop, no Halt to raise and catch)
         self._one: tuple[VM, Closure, int] | None = None
         if level >= 2:
-            single = rx.single_row_code()
+            single = rx.single_row_code(limits)
             if len(single.code.code) == 2:
                 vm = VM(single.code, write or _discard, limits)
                 self._one = (vm, single.code.code[0], single.result)
@@ -183,7 +175,7 @@ class AstRows:
     def __init__(self, rx: RowExpr, limits: Limits = DEFAULT_LIMITS,
                  write: Callable[[str], Any] | None = None) -> None:
         self.rx = rx
-        _prepare(rx, limits)
+        _prepare(rx)
         self.interp = Interpreter(rx.program, write or _discard, limits)
         # Step-limit errors point at the statement being run: the expression.
         self.interp.stmt = rx.program.main.body.stmts[0]

@@ -15,12 +15,15 @@ from vmscope.api import COMPILE_RECURSION, _ensure_recursion
 from vmscope.compiler.assembler import CompileBug
 from vmscope.compiler.codegen import Gen
 from vmscope.compiler.compiler import Compiler
+from vmscope.compiler.fused import Kind, emit_fused
 from vmscope.errors import CompileError, ErrorKind
 from vmscope.lang import nodes as n
 from vmscope.lang.lexer import decode, tokenize
 from vmscope.lang.parser import Parser
 from vmscope.lang.resolver import Resolver
+from vmscope.lang.semantics import semantics
 from vmscope.lang.tokens import T
+from vmscope.lang.values import DEFAULT_LIMITS, Bounds, Limits
 from vmscope.rows.table import Column, column_name_problem
 from vmscope.source import Span
 from vmscope.vm.machine import VM, Halt
@@ -61,8 +64,8 @@ class RowExpr:
         main = n.Function(-1, "<main>", (), None, n.Block((stmt,), first, first), 0, first, ())
         self.program = n.ResolvedProgram(main, (), tuple(c.name for c in columns))
         self.level = 0  # the closure VM's optimisation level (-O)
-        self._code: dict[int, RowCode] = {}
-        self._single: RowCode | None = None
+        self._code: dict[tuple[int, Bounds], RowCode] = {}
+        self._single: dict[Bounds, RowCode] = {}
 
     @property
     def types(self) -> tuple[n.TypeName, ...]:
@@ -80,18 +83,21 @@ class RowExpr:
     def code(self) -> RowCode:
         return self.code_at(self.level)
 
-    def code_at(self, level: int) -> RowCode:
-        code = self._code.get(level)
+    def code_at(self, level: int, limits: Limits = DEFAULT_LIMITS) -> RowCode:
+        """The code at `level` that runs under `limits` (compiled per bounds)."""
+        key = (level, limits.bounds)
+        code = self._code.get(key)
         if code is None:
-            code = self._code[level] = _compile_closure(self, level)
+            code = self._code[key] = _compile_closure(self, level, limits)
         return code
 
-    def single_row_code(self) -> RowCode:
+    def single_row_code(self, limits: Limits = DEFAULT_LIMITS) -> RowCode:
         """-O2 code for one row per VM entry: the expression's instruction(s),
         then `next row`, which ends an entry of one row."""
-        if self._single is None:
-            self._single = _compile_closure(self, 2, batch=False)
-        return self._single
+        code = self._single.get(limits.bounds)
+        if code is None:
+            code = self._single[limits.bounds] = _compile_closure(self, 2, limits, batch=False)
+        return code
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{c.name}:{c.type.value}" for c in self.columns)
@@ -201,23 +207,23 @@ def _row_loop(rx: RowExpr, compiler: Compiler) -> RowCode:
             f"        append({value})", "    raise Halt"]
     gen.lines = body
     gen.depth = 0
-    factory, args, _ = gen.build("rows", tail=[])
     asm = compiler.asm
     asm.stmt = rx.span
-    asm.emit(Op.STMT, lambda ip, *a: factory(*a), *args, span=rx.expr.span,
-             argrepr=f"for each row: {rx.text.strip()}", shape="rows")
+    emit_fused(asm, gen.build(Kind.ROWS, tail=[]), span=rx.expr.span,
+               argrepr=f"for each row: {rx.text.strip()}")
     asm.finish()
     info = FunctionInfo(0, "<main>", 0, len(asm.code), len(_HIDDEN), len(_HIDDEN), _HIDDEN, 0,
                         rx.span)
-    return RowCode(CompiledCode(asm.code, asm.instrs, [info], 0, rx.program.globals), -1,
-                   rx.types)
+    return RowCode(CompiledCode(asm.code, asm.instrs, [info], 0, rx.program.globals,
+                                compiler.sem.bounds), -1, rx.types)
 
 
-def _compile_closure(rx: RowExpr, level: int = 0, batch: bool = True) -> RowCode:
-    """The row code at `level`: a batch runs in one VM entry (at -O2 as one
-    instruction); without `batch`, -O2 code for one row a call (one fused
-    instruction, then a plain `next row`)."""
-    compiler = Compiler(rx.program, level)
+def _compile_closure(rx: RowExpr, level: int = 0, limits: Limits = DEFAULT_LIMITS,
+                     batch: bool = True) -> RowCode:
+    """The row code at `level` for `limits`: a batch runs in one VM entry (at
+    -O2 as one instruction); without `batch`, -O2 code for one row a call (one
+    fused instruction, then a plain `next row`)."""
+    compiler = Compiler(rx.program, level, semantics(limits))
     if compiler.types is not None:
         # Every column is set in every row; a column with no empty cell always
         # holds its type, so -O1/-O2 specialise on it (typed CSV columns).
@@ -237,11 +243,12 @@ def _compile_closure(rx: RowExpr, level: int = 0, batch: bool = True) -> RowCode
     if asm.depth != 1:
         raise CompileBug(f"bad compilation: stack depth {asm.depth} after the expression")
     # Recorded as HALT for tools: it ends the code, halting after the last row.
-    asm.emit(Op.HALT, _make_next_row, result, span=rx.span, argrepr="next row", pops=1)
+    asm.emit(Op.HALT, _make_next_row(asm.here, result), (result,), span=rx.span,
+             argrepr="next row", pops=1)
     asm.finish()
     info = FunctionInfo(0, "<main>", 0, len(asm.code), len(_HIDDEN),
                         len(_HIDDEN) + asm.max_depth, _HIDDEN, 0, rx.span)
-    code = CompiledCode(asm.code, asm.instrs, [info], 0, rx.program.globals)
+    code = CompiledCode(asm.code, asm.instrs, [info], 0, rx.program.globals, compiler.sem.bounds)
     return RowCode(code, result, rx.types)
 
 

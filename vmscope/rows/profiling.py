@@ -17,10 +17,10 @@ from typing import Any
 
 from vmscope.errors import GuestError
 from vmscope.lang.values import DEFAULT_LIMITS, Limits, Value
-from vmscope.rows.engines import use_limits
 from vmscope.rows.expr import APPEND_SLOT, EXPR_FILE, ROWS_SLOT, RowExpr
 from vmscope.source import Source
 from vmscope.vm.machine import VM
+from vmscope.vm.program import CompiledCode
 
 Row = Sequence[Value]
 
@@ -30,7 +30,7 @@ class RowProgram:
                  results: list[Value]) -> None:
         self.rx = rx
         self.level = level
-        self.code = rx.code_at(level).code
+        self.code = rx.code_at(level).code  # for the default limits: its tables
         self.source = Source(EXPR_FILE, rx.text)
         self.rows: Sequence[Row] = ()
         self._results: list[Value] | None = None
@@ -43,9 +43,11 @@ class RowProgram:
         self.rows = rows
         self._results = results
 
+    def code_for(self, limits: Limits) -> CompiledCode:
+        return self.rx.code_at(self.level, limits).code
+
     def new_vm(self, write: Callable[[str], Any], limits: Limits = DEFAULT_LIMITS) -> VM:
-        use_limits(limits)
-        vm = VM(self.code, write, limits)
+        vm = VM(self.code_for(limits), write, limits)
         # the first VM after load() fills the caller's list; later runs
         # (--repeat) are timing only
         results, self._results = (self._results if self._results is not None else []), None

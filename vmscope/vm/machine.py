@@ -42,6 +42,9 @@ class VM:
                  "slots", "steps", "write")
 
     def __init__(self, prog: CompiledCode, write: Callable[[str], Any], limits: Limits) -> None:
+        if prog.bounds != limits.bounds:
+            raise ValueError(f"code compiled for {prog.bounds} cannot run under {limits.bounds}: "
+                             "compile it for the run's limits (Program.code_for)")
         self.prog = prog
         self.code = prog.code
         self.write = write

@@ -4,9 +4,11 @@ the instruction records that the debugger, profiler and `dis` read."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from vmscope.lang.values import Bounds
 from vmscope.source import Span
 from vmscope.vm.opcodes import Op
 
@@ -16,11 +18,26 @@ if TYPE_CHECKING:
 Closure = Callable[["VM"], int]
 
 
+class Scope(Enum):
+    """Where a variable an instruction may write lives (see Instr.writes)."""
+
+    LOCAL = "local"  # a named slot of the instruction's own function's frame
+    GLOBAL = "global"  # a global, by index
+    CALLEE = "callee"  # a parameter of the frame a call instruction pushes
+
+
+Write = tuple[Scope, int]
+
+
 @dataclass(frozen=True, slots=True)
 class Instr:
     """What `code[ip]` does, for people and tools. `depth` is the static
     value-stack depth before the instruction, `pops`/`pushes` what it takes
-    from and leaves on it (on the fall-through path), `target` the absolute ip a jump may go to."""
+    from and leaves on it (on the fall-through path), `target` the absolute ip a jump may go to.
+    `writes` names every variable the instruction may assign (value-stack
+    temporaries and hidden loop state are not variables) and `mutates` says
+    whether it may change a list in place (a store_index, push or pop): what
+    watchpoints need to know which instructions to watch."""
 
     op: Op
     args: tuple[Any, ...]
@@ -33,6 +50,8 @@ class Instr:
     pushes: int
     target: int | None = None
     shape: str = ""  # a fused instruction's opcode family, e.g. "add.int" or "stmt"
+    writes: tuple[Write, ...] = ()
+    mutates: bool = False
 
     @property
     def effect(self) -> int:
@@ -71,11 +90,15 @@ class FunctionInfo:
 
 @dataclass
 class CompiledCode:
+    """`bounds`: the length and int-size limits the closures were built for
+    (they capture them); a VM runs the code only under those bounds."""
+
     code: list[Closure]
     instrs: list[Instr]
     functions: list[FunctionInfo]  # <main> is the last one
     entry: int
     global_names: tuple[str, ...]
+    bounds: Bounds = field(default_factory=Bounds)
 
     @property
     def main(self) -> FunctionInfo:
