@@ -337,3 +337,20 @@ def test_a_stack_trace_page_costs_the_page_not_the_stack(tmp_path: Path,
     assert page["totalFrames"] == 20002
     assert [f["id"] for f in page["stackFrames"]] == list(range(10001, 10021))
     assert sorted(built) == list(range(10000, 10020))
+
+
+def test_a_list_of_a_million_pages_at_its_end(client: DapClient, tmp_path: Path) -> None:
+    client.launch(write(tmp_path, "let big = range(1000000)\nprint(len(big))\n"),
+                  breakpoints=[{"line": 2}])
+    client.stopped("breakpoint")
+    big = client.named("Globals")["big"]
+    assert (big["indexedVariables"], big["value"][:12]) == (1000000, "[0, 1, 2, 3,")
+    assert big["value"].endswith("…") and len(big["value"]) <= 160
+    tail = client.variables(big["variablesReference"], start=999_990, count=100)
+    assert [v["name"] for v in tail] == [str(i) for i in range(999_990, 1_000_000)]
+    assert (tail[-1]["value"], tail[-1]["evaluateName"]) == ("999999", "big[999999]")
+    assert client.variables(big["variablesReference"], filter="indexed", start=5, count=2) == [
+        {"name": "5", "value": "5", "type": "int", "variablesReference": 0,
+         "evaluateName": "big[5]"},
+        {"name": "6", "value": "6", "type": "int", "variablesReference": 0,
+         "evaluateName": "big[6]"}]
