@@ -170,16 +170,21 @@ def test_continue_from_the_console_to_the_end(client: DapClient, tmp_path: Path)
 
 def test_restart_runs_again_and_prints_again(client: DapClient, tmp_path: Path) -> None:
     prog = tmp_path / "prog.vms"
-    prog.write_text(PROGRAM, encoding="utf-8")
-    client.launch(prog, breakpoints=[{"line": 3, "hitCondition": "== 6"}])
+    prog.write_text('for i in range(3) {\n  print("i", i)\n}\nprint("end")\n', encoding="utf-8")
+    client.launch(prog, breakpoints=[{"line": 2, "hitCondition": "== 2"}])
     client.stopped("breakpoint")
+    assert (client.evaluate("i"), client.output()) == ("1", "i 0\n")
     said(client, "restart")
     client.event("continued")
     assert client.stopped("entry")["reason"] == "entry"
     said(client, "c")
     client.event("continued")
+    client.stopped("breakpoint")  # its hit count counts afresh
+    assert (client.evaluate("i"), client.output()) == ("1", "i 0\ni 0\n")
+    said(client, "c")
+    client.event("continued")
     client.event("exited")
-    assert client.output() == "total 15\n"
+    assert client.output() == "i 0\ni 0\ni 1\ni 2\nend\n"
     quitting = DapClient.start()
     try:
         quitting.launch(prog, stop_on_entry=True)

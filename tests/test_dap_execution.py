@@ -186,7 +186,7 @@ def test_step_back_at_each_granularity(client: DapClient, tmp_path: Path) -> Non
 def test_reverse_continue_goes_back_to_the_last_breakpoint_stop(
         client: DapClient, tmp_path: Path) -> None:
     prog = write(tmp_path, CALLS)
-    client.launch(prog, breakpoints=[{"line": 2}])
+    (bp,) = client.launch(prog, breakpoints=[{"line": 2}])
     client.stopped("breakpoint")
     n_first = client.ok("evaluate", {"expression": "n", "frameId": 1})["result"]
     client.ok("continue", {"threadId": 1})
@@ -195,7 +195,7 @@ def test_reverse_continue_goes_back_to_the_last_breakpoint_stop(
     client.ok("next", {"threadId": 1})
     client.stopped("step")
     client.ok("reverseContinue", {"threadId": 1})
-    client.stopped("breakpoint")
+    assert client.stopped("breakpoint")["hitBreakpointIds"] == [bp["id"]]
     assert client.ok("evaluate", {"expression": "n", "frameId": 1})["result"] == "6"
     client.ok("reverseContinue", {"threadId": 1})
     client.stopped("breakpoint")
@@ -203,6 +203,8 @@ def test_reverse_continue_goes_back_to_the_last_breakpoint_stop(
     client.ok("reverseContinue", {"threadId": 1})
     client.stopped("entry")
     assert client.top()["line"] == 5
+    note = [t for c, t in client.outputs() if c == "console"][-1]
+    assert note.startswith("reverse-continue: back at step 0 (no breakpoint hit before step ")
 
 
 def test_pause_stops_an_endless_loop_and_requests_are_answered_meanwhile(

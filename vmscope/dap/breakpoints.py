@@ -14,6 +14,7 @@ placed (with `breakpoint` events) once the program is compiled."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -171,6 +172,15 @@ class BreakpointTable:
             if (entry.verified, entry.line, entry.message) != before:
                 changed.append(entry)
         return changed
+
+    def rearm(self, session: Session) -> None:
+        """The program started again on the same Session (the console's
+        `restart`): hit conditions count afresh."""
+        for entry in self.all():
+            if entry.rule is not None and entry.session_id is not None:
+                with contextlib.suppress(DebugError):  # deleted from the console
+                    session.enable_breakpoint(entry.session_id, True)
+                    session.ignore(entry.session_id, entry.rule.ignore_count)
 
     @staticmethod
     def _remove(entry: Entry, session: Session) -> None:

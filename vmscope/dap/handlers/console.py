@@ -80,9 +80,13 @@ def run_command(adapter: Adapter, line: str, level: int | None) -> Reply:
     _select(session, level)
     if command.spec.runs:
         def op(running: Session, hook: ChunkHook) -> str | None:
-            if command.word is Word.RESTART:
+            restarting = command.word is Word.RESTART
+            if restarting:
                 adapter.output.restart()  # the program's output starts afresh
-            return console.execute(line, hook).text or None
+            text = console.execute(line, hook).text
+            if restarting:
+                adapter.breakpoints.rearm(running)  # and hit conditions count afresh
+            return text or None
 
         return Reply(NOTHING, after=adapter.begin_run(op, announce=True))
     result = console.execute(line)
