@@ -224,7 +224,7 @@ def test_pause_stops_an_endless_loop_and_requests_are_answered_meanwhile(
     stop = client.stopped("pause")
     assert time.monotonic() - started < 5
     assert stop["description"] == "Paused"
-    assert client.top()["line"] in (2, 3)
+    assert client.top()["line"] in (2, 3, 4)  # the loop: its test, its body, its jump back
     n = int(client.ok("evaluate", {"expression": "n", "frameId": 1})["result"])
     assert n > 0
     # the response to pause comes before the stopped event

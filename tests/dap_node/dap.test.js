@@ -76,8 +76,8 @@ test('a logpoint writes without stopping, and steps go back', { timeout: 60000 }
     const caps = (await dc.initializeRequest()).body;
     assert.equal(caps.supportsLogPoints, true);
     assert.equal(caps.supportsStepBack, true);
-    await dc.launchRequest({ program });
-    await dc.waitForEvent('initialized');
+    // `initialized` follows the launch response at once: listen for it first
+    await Promise.all([dc.waitForEvent('initialized'), dc.launchRequest({ program })]);
     const set = await dc.setBreakpointsRequest({
       source: { path: program },
       breakpoints: [{ line: 7, logMessage: 'at {i}: {total}' }, { line: 9 }],
