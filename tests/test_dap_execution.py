@@ -110,29 +110,73 @@ def test_line_steps_into_over_and_out(client: DapClient, tmp_path: Path) -> None
     assert client.output() == "6\n"
 
 
-def test_statement_steps_are_line_steps_for_now(client: DapClient, tmp_path: Path) -> None:
+def test_statement_steps_stop_at_each_statement(client: DapClient, tmp_path: Path) -> None:
     client.launch(write(tmp_path, CALLS), stop_on_entry=True)
     client.stopped("entry")
-    by_default = step(client, "next")  # no granularity: the spec's default, statement
-    assert by_default["line"] == 6
-    assert step(client, "next", "statement")["line"] == 7
-    assert step(client, "stepIn", "statement")["name"] == "twice"
+
+    def b_now() -> str:
+        response = client.request("evaluate", {"expression": "b", "frameId": 1})
+        return response["body"]["result"] if response["success"] else "unset"
+
+    assert step(client, "next")["line"] == 6  # no granularity: the spec's default, statement
+    at_let = step(client, "next", "statement")
+    assert (at_let["line"], b_now()) == (7, "unset")
+    at_print = step(client, "next", "statement")  # `print(b)`, on the same line
+    assert (at_print["line"], b_now()) == (7, "12")
+    assert client.output() == "6\n"
+    back = [step(client, "stepBack", "statement") for _ in range(3)]  # any frame: into twice
+    assert [(f["name"], f["line"]) for f in back] == [("twice", 3), ("twice", 2), ("<main>", 7)]
+    assert back[-1] == at_let
+    inside = step(client, "stepIn", "statement")
+    assert (inside["name"], inside["line"]) == ("twice", 2)
+    assert step(client, "stepIn", "statement")["line"] == 3
+    back_out = step(client, "stepIn", "statement")  # returned: the rest of `let b = ...`
+    assert (back_out["name"], back_out["line"], b_now()) == ("<main>", 7, "unset")
+    assert step(client, "stepIn", "statement") == at_print
+    by_line = step(client, "stepBack", "line")  # into the call: twice's last line
+    assert (by_line["name"], by_line["line"]) == ("twice", 3)
+    by_line = step(client, "next", "line")  # by line, `print(b)` is no stop of its own
+    assert (by_line["name"], by_line["line"]) == ("<main>", 7)
+    assert step(client, "next", "line")["line"] == 8
 
 
-def test_step_back_by_instruction_and_by_line(client: DapClient, tmp_path: Path) -> None:
+def test_step_out_of_main_runs_on(client: DapClient, tmp_path: Path) -> None:
+    client.launch(write(tmp_path, CALLS), stop_on_entry=True)
+    client.stopped("entry")
+    client.ok("stepOut", {"threadId": 1})
+    assert client.event("exited")["body"]["exitCode"] == 0
+    assert client.output() == "6\n12\nend\n"
+
+
+def test_step_back_at_the_start_is_refused(client: DapClient, tmp_path: Path) -> None:
+    client.launch(write(tmp_path, CALLS), stop_on_entry=True)
+    client.stopped("entry")
+    for command in ("stepBack", "reverseContinue"):
+        refused = client.request(command, {"threadId": 1})
+        assert not refused["success"]
+        assert refused["message"] == f"{command}: at step 0, the start: nothing before it"
+    assert client.top()["instructionPointerReference"] == "0"
+    assert client.events("stopped")[-1]["body"]["reason"] == "entry"
+
+
+def test_step_back_at_each_granularity(client: DapClient, tmp_path: Path) -> None:
     client.launch(write(tmp_path, CALLS), stop_on_entry=True)
     client.stopped("entry")
     first = client.top()
     second = step(client, "stepIn", "instruction")
-    third = step(client, "stepIn", "instruction")
+    third = step(client, "stepIn", "instruction")  # the call: into twice
+    assert (ip(second), third["name"]) == (ip(first) + 1, "twice")
     assert step(client, "stepBack", "instruction") == second
-    assert step(client, "stepBack", "instruction") == first
-    assert third != first
+    client.ok("stepBack", {"threadId": 1, "granularity": "instruction"})
+    assert client.stopped("entry")["description"] == "Paused on entry"  # step 0 again
+    assert client.top() == first
     for _ in range(2):
         step(client, "next", "line")
     assert client.top()["line"] == 7
+    assert client.output() == "6\n"
     assert step(client, "stepBack", "line")["line"] == 6
-    assert step(client, "stepBack")["line"] == 5  # statement granularity: by line
+    into = step(client, "stepBack", "statement")  # the statement before: twice's return
+    assert (into["name"], into["line"]) == ("twice", 3)
     # forward again: the output printed the first time is not sent twice
     client.ok("continue", {"threadId": 1})
     client.event("terminated")
@@ -142,7 +186,7 @@ def test_step_back_by_instruction_and_by_line(client: DapClient, tmp_path: Path)
 def test_reverse_continue_goes_back_to_the_last_breakpoint_stop(
         client: DapClient, tmp_path: Path) -> None:
     prog = write(tmp_path, CALLS)
-    client.launch(prog, breakpoints=[{"line": 2}])
+    (bp,) = client.launch(prog, breakpoints=[{"line": 2}])
     client.stopped("breakpoint")
     n_first = client.ok("evaluate", {"expression": "n", "frameId": 1})["result"]
     client.ok("continue", {"threadId": 1})
@@ -151,7 +195,7 @@ def test_reverse_continue_goes_back_to_the_last_breakpoint_stop(
     client.ok("next", {"threadId": 1})
     client.stopped("step")
     client.ok("reverseContinue", {"threadId": 1})
-    client.stopped("breakpoint")
+    assert client.stopped("breakpoint")["hitBreakpointIds"] == [bp["id"]]
     assert client.ok("evaluate", {"expression": "n", "frameId": 1})["result"] == "6"
     client.ok("reverseContinue", {"threadId": 1})
     client.stopped("breakpoint")
@@ -159,6 +203,8 @@ def test_reverse_continue_goes_back_to_the_last_breakpoint_stop(
     client.ok("reverseContinue", {"threadId": 1})
     client.stopped("entry")
     assert client.top()["line"] == 5
+    note = [t for c, t in client.outputs() if c == "console"][-1]
+    assert note.startswith("reverse-continue: back at step 0 (no breakpoint hit before step ")
 
 
 def test_pause_stops_an_endless_loop_and_requests_are_answered_meanwhile(
@@ -178,7 +224,7 @@ def test_pause_stops_an_endless_loop_and_requests_are_answered_meanwhile(
     stop = client.stopped("pause")
     assert time.monotonic() - started < 5
     assert stop["description"] == "Paused"
-    assert client.top()["line"] in (2, 3)
+    assert client.top()["line"] in (2, 3, 4)  # the loop: its test, its body, its jump back
     n = int(client.ok("evaluate", {"expression": "n", "frameId": 1})["result"])
     assert n > 0
     # the response to pause comes before the stopped event

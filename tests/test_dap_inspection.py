@@ -4,6 +4,7 @@ context, and disassembly paging across both ends of the program."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,11 @@ import pytest
 from support.dap_client import DapClient
 
 import vmscope
-from vmscope.dap.variables import literal
+from vmscope.dap.adapter import Adapter, Phase
+from vmscope.dap.channel import Channel
+from vmscope.dap.handlers import HANDLERS
+from vmscope.dap.launch import LaunchConfig
+from vmscope.dap.protocol import Arguments, Command
 from vmscope.vm.disasm import instruction_text
 
 DEEP = """\
@@ -23,6 +28,18 @@ fn down(n) {
   return down(n - 1) + 1
 }
 print(down(30))
+"""
+
+TYPED = """\
+let seen = []
+fn scale(x: int, f: float) {
+  return x + f
+}
+fn outer(n) {
+  return scale(n, 1.5)
+}
+let r = outer(2)
+print(seen, r)
 """
 
 DATA = """\
@@ -151,9 +168,16 @@ def test_evaluate_in_each_context(client: DapClient, tmp_path: Path) -> None:
     assert hover["indexedVariables"] == 250
     first = variables(client, hover["variablesReference"], count=1)[0]
     assert first["evaluateName"] == "xs[0]"
-    refused = client.request("evaluate", {"expression": "len(xs)", "frameId": 1,
-                                          "context": "hover"})
-    assert refused["message"] == "a hover does not evaluate calls"
+    assert client.evaluate("len(xs)", context="hover") == "250"  # a builtin that changes nothing
+    for changing in ("pop(xs)", "look(xs, 1)"):
+        refused = client.request("evaluate", {"expression": changing, "frameId": 1,
+                                              "context": "hover"})
+        assert refused["message"] == ("a hover does not evaluate calls that may change the "
+                                      "program (push, pop, the program's functions)")
+    assert client.evaluate("len(xs)") == "250"  # nothing was popped
+    once = client.ok("evaluate", {"expression": "look(xs, 2)", "frameId": 1, "context": "repl"})
+    assert (once["result"], once["indexedVariables"]) == ("[2, 4]", 2)
+    assert once["variablesReference"] == 0  # it would be called again to expand it
     repl = client.ok("evaluate", {"expression": "len(xs) * 2", "frameId": 1, "context": "repl"})
     assert repl["result"] == "500"
     text = client.ok("evaluate", {"expression": "words", "context": "repl"})
@@ -224,19 +248,109 @@ def test_columns_are_utf16_and_lines_can_start_at_0(client: DapClient, tmp_path:
     assert (top["line"], top["column"]) == (0, 13)
 
 
-def test_values_are_written_as_literals_and_cut() -> None:
-    """In process (the Session's own snapshot still recurses on a list inside
-    itself: over the adapter that case costs seconds until it is fixed)."""
-    looped: list[object] = [1]
-    looped.append(looped)
-    assert literal(looped) == "[1, [...]]"
-    assert literal(looped, None) == "[1, [...]]"
-    assert literal("a\"b") == '"a\\"b"'
-    assert literal([1.0, None, True, "x"]) == '[1.0, null, true, "x"]'
-    long = literal(list(range(10_000)), 50)
-    assert len(long) == 50 and long.endswith("…")
-    deep: list[object] = []
-    for _ in range(5000):
-        deep = [deep]
-    assert literal(deep, 40).startswith("[[[[")
-    assert literal("x" * 10**6, 20) == '"' + "x" * 18 + "…"
+def test_a_list_that_contains_itself_expands_without_end(client: DapClient, tmp_path: Path
+                                                        ) -> None:
+    client.launch(write(tmp_path, "let a = [1]\npush(a, a)\nlet deep = []\n"
+                        "for i in range(3000) { deep = [deep] }\nprint(len(a))\n"),
+                  breakpoints=[{"line": 5}])
+    client.stopped("breakpoint")
+    a = client.named("Globals")["a"]
+    assert (a["value"], a["type"], a["indexedVariables"]) == ("[1, [...]]", "list", 2)
+    inner = client.variables(a["variablesReference"])
+    assert [(v["name"], v["value"]) for v in inner] == [("0", "1"), ("1", "[1, [...]]")]
+    again = client.variables(inner[1]["variablesReference"])[1]
+    assert (again["value"], again["evaluateName"]) == ("[1, [...]]", "a[1][1]")
+    assert client.evaluate("a[1][1][1]") == "[1, [...]]"
+    assert client.evaluate("a", context="clipboard") == "[1, [...]]"
+    deep = client.named("Globals")["deep"]["value"]
+    assert deep.startswith("[[[[") and deep.endswith("…")  # cut, not rendered 3,000 deep
+    copied = client.evaluate("deep", context="clipboard")
+    assert copied.startswith("[[[[") and len(copied) > len(deep)
+
+
+def test_set_variable_on_locals_and_globals(client: DapClient, tmp_path: Path) -> None:
+    prog = write(tmp_path, TYPED)
+    client.ok("initialize", {"adapterID": "vmscope", "supportsInvalidatedEvent": True})
+    client.ok("launch", {"program": str(prog)})
+    client.event("initialized")
+    client.ok("setBreakpoints", {"source": {"path": str(prog)}, "breakpoints": [{"line": 3}]})
+    client.ok("configurationDone")
+    client.stopped("breakpoint")
+    locals_ = client.scope("Locals")["variablesReference"]
+    set_x = client.ok("setVariable", {"variablesReference": locals_, "name": "x",
+                                      "value": "x * 10"})
+    assert (set_x["value"], set_x["type"], set_x["variablesReference"]) == ("20", "int", 0)
+    assert client.event("invalidated")["body"]["areas"] == ["variables"]
+    typed = client.ok("setVariable", {"variablesReference": locals_, "name": "f",
+                                      "value": "3"})
+    assert (typed["value"], typed["type"]) == ("3.0", "float")  # a float is declared
+    wrong = client.request("setVariable", {"variablesReference": locals_, "name": "f",
+                                           "value": "\"no\""})
+    assert not wrong["success"]
+    assert wrong["message"] == "TypeError: cannot set f (float): expected float, got str"
+    globals_ = client.scope("Globals")["variablesReference"]
+    listed = client.ok("setVariable", {"variablesReference": globals_, "name": "seen",
+                                       "value": "[len(seen), 2.5, [1]]"})  # in the global scope
+    assert (listed["value"], listed["indexedVariables"]) == ("[0, 2.5, [1]]", 3)
+    assert client.variables(listed["variablesReference"])[2]["value"] == "[1]"
+    caller = client.scope("Locals", frame_id=2)["variablesReference"]
+    client.ok("setVariable", {"variablesReference": caller, "name": "n", "value": "100"})
+    assert client.evaluate("n", frame_id=2) == "100"
+    nope = client.request("setVariable", {"variablesReference": locals_, "name": "nope",
+                                          "value": "1"})
+    assert nope["message"] == "setVariable: no local nope in frame 1"
+    element = client.request("setVariable", {"variablesReference": listed["variablesReference"],
+                                             "name": "0", "value": "1"})
+    assert element["message"] == "setVariable: a list element cannot be set (a local or a " \
+        "global can)"
+    stack = client.scope("Value stack")["variablesReference"]
+    assert "value-stack slot cannot be set" in client.request("setVariable", {
+        "variablesReference": stack, "name": "0", "value": "1"})["message"]
+    assert client.run_to_end() == 0
+    assert client.output() == "[0, 2.5, [1]] 23.0\n"  # the program ran on with the new values
+
+
+def test_a_stack_trace_page_costs_the_page_not_the_stack(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """In process: a 20-frame page of a 20,000-deep stack builds 20 frame views."""
+    prog = write(tmp_path, "fn down(n) {\n  if n == 0 {\n    return 0\n  }\n"
+                 "  return down(n - 1) + 1\n}\nprint(down(20000))\n")
+    adapter = Adapter(Channel(io.BytesIO()))
+    adapter.phase = Phase.INITIALIZED
+    config = LaunchConfig.parse(Arguments("launch", {"program": str(prog), "maxDepth": 30000}))
+    adapter.install(config, config.compile())
+    session = adapter.stopped_session()
+    session.add_breakpoint("3")
+    session.continue_()
+    adapter.phase = Phase.STOPPED
+    built: list[int] = []
+    original = session.frame_view
+
+    def counted(level: int) -> object:
+        built.append(level)
+        return original(level)
+
+    monkeypatch.setattr(session, "frame_view", counted)
+    page = HANDLERS[Command.STACK_TRACE].fn(adapter, Arguments("stackTrace", {
+        "threadId": 1, "startFrame": 10000, "levels": 20})).body
+    assert page is not None
+    assert page["totalFrames"] == 20002
+    assert [f["id"] for f in page["stackFrames"]] == list(range(10001, 10021))
+    assert sorted(built) == list(range(10000, 10020))
+
+
+def test_a_list_of_a_million_pages_at_its_end(client: DapClient, tmp_path: Path) -> None:
+    client.launch(write(tmp_path, "let big = range(1000000)\nprint(len(big))\n"),
+                  breakpoints=[{"line": 2}])
+    client.stopped("breakpoint")
+    big = client.named("Globals")["big"]
+    assert (big["indexedVariables"], big["value"][:12]) == (1000000, "[0, 1, 2, 3,")
+    assert big["value"].endswith("…") and len(big["value"]) <= 160
+    tail = client.variables(big["variablesReference"], start=999_990, count=100)
+    assert [v["name"] for v in tail] == [str(i) for i in range(999_990, 1_000_000)]
+    assert (tail[-1]["value"], tail[-1]["evaluateName"]) == ("999999", "big[999999]")
+    assert client.variables(big["variablesReference"], filter="indexed", start=5, count=2) == [
+        {"name": "5", "value": "5", "type": "int", "variablesReference": 0,
+         "evaluateName": "big[5]"},
+        {"name": "6", "value": "6", "type": "int", "variablesReference": 0,
+         "evaluateName": "big[6]"}]

@@ -1,7 +1,8 @@
 """Microsoft's own DAP test client (@vscode/debugadapter-testsupport, from
 npm) drives `vmscope dap` through launch, a breakpoint hit, a step and a
-clean end: tests/dap_node/dap.test.js, run with node's test runner. Needs
-node and `npm ci` in tests/dap_node (.ci/run does both)."""
+clean end, then a logpoint and steps back: tests/dap_node/dap.test.js, run
+with node's test runner. Needs node and `npm ci` in tests/dap_node (.ci/run
+does both)."""
 
 from __future__ import annotations
 
@@ -38,4 +39,4 @@ def test_microsofts_test_client_drives_the_adapter(tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True, timeout=120, check=False)
     report = proc.stdout + proc.stderr
     assert proc.returncode == 0, report
-    assert "# pass 1" in report and "# fail 0" in report, report
+    assert "# pass 2" in report and "# fail 0" in report, report

@@ -82,15 +82,17 @@ def test_every_stop_reason_of_the_session_has_a_protocol_reason() -> None:
 def test_initialize_announces_what_works(client: DapClient) -> None:
     caps = client.ok("initialize", {"adapterID": "vmscope"})
     assert caps["supportsConfigurationDoneRequest"] is True
-    for name in ("supportsStepBack", "supportsDisassembleRequest",
-                 "supportsSteppingGranularity", "supportsInstructionBreakpoints",
-                 "supportsConditionalBreakpoints", "supportsHitConditionalBreakpoints",
-                 "supportsFunctionBreakpoints", "supportsExceptionInfoRequest",
-                 "supportsRestartRequest", "supportsTerminateRequest",
-                 "supportsDelayedStackTraceLoading", "supportsEvaluateForHovers"):
-        assert caps[name] is True, name
-    for missing in ("supportsLogPoints", "supportsDataBreakpoints", "supportsSetVariable"):
-        assert missing not in caps  # not yet: the Session does not offer them
+    announced = {name for name, value in caps.items() if value is True}
+    assert announced == {
+        "supportsConfigurationDoneRequest", "supportsStepBack", "supportsDisassembleRequest",
+        "supportsSteppingGranularity", "supportsInstructionBreakpoints",
+        "supportsConditionalBreakpoints", "supportsHitConditionalBreakpoints",
+        "supportsFunctionBreakpoints", "supportsExceptionInfoRequest",
+        "supportsRestartRequest", "supportsTerminateRequest", "supportsLogPoints",
+        "supportsDataBreakpoints", "supportsSetVariable", "supportsCompletionsRequest",
+        "supportsDelayedStackTraceLoading", "supportsEvaluateForHovers",
+        "supportsClipboardContext"}
+    assert set(caps) == announced | {"exceptionBreakpointFilters"}  # nothing announced false
     assert [f["filter"] for f in caps["exceptionBreakpointFilters"]] == ["runtime"]
     again = client.request("initialize", {"adapterID": "vmscope"})
     assert not again["success"] and again["message"] == "initialize may only be sent once"
@@ -253,3 +255,51 @@ def test_log_records_the_traffic_and_the_problems(tmp_path: Path) -> None:
     assert '<- {"seq": 1, "type": "response", "request_seq": 1, "success": true' in text
     assert "WARNING malformed message: the body is not JSON" in text
     assert "malformed message" in client.stderr()  # problems also go to stderr
+
+
+def test_the_new_requests_check_their_arguments(client: DapClient, tmp_path: Path) -> None:
+    prog = tmp_path / "ok.vms"
+    prog.write_text("let xs = [1, 2]\nprint(xs)\n", encoding="utf-8")
+    early = client.request("setVariable", {"variablesReference": 1, "name": "x", "value": "1"})
+    assert "not initialized" in early["message"]
+    client.launch(prog, stop_on_entry=True)
+    client.stopped("entry")
+    cases = [
+        ("setVariable", {"variablesReference": 1, "value": "1"}, "setVariable: missing `name`"),
+        ("setVariable", {"variablesReference": 99, "name": "x", "value": "1"},
+         "no variables reference 99 (references last until the program runs again)"),
+        ("dataBreakpointInfo", {"variablesReference": 1}, "dataBreakpointInfo: missing `name`"),
+        ("dataBreakpointInfo", {"name": "xs", "frameId": 7}, "no frame 7 (there are 1)"),
+        ("setDataBreakpoints", {"breakpoints": [{"dataId": "xs", "accessType": "sometimes"}]},
+         "setDataBreakpoints: unknown accessType 'sometimes' (read, write, readWrite)"),
+        ("setDataBreakpoints", {"breakpoints": [{}]},
+         "setDataBreakpoints.breakpoints[0]: missing `dataId`"),
+        ("completions", {"text": "p x", "column": 4, "line": 3},
+         "completions: no line 3 in the text"),
+        ("completions", {"text": "p x"}, "completions: missing `column`"),
+        ("evaluate", {"context": "repl"}, "evaluate: missing `expression`"),
+        ("variables", {"variablesReference": "1"}, "variables: `variablesReference` must be an "
+                                                   "integer"),
+        ("stepBack", {"threadId": 1, "granularity": "page"},
+         "stepBack: unknown granularity 'page' (statement, line or instruction)"),
+    ]
+    for command, args, message in cases:
+        response = client.request(command, args)
+        assert (response["success"], response["message"]) == (False, message), command
+        assert response["body"]["error"]["format"] == message
+    assert client.run_to_end() == 0  # still serving
+
+
+def test_a_running_program_answers_not_stopped_to_the_new_requests(
+        client: DapClient, tmp_path: Path) -> None:
+    prog = tmp_path / "spin.vms"
+    prog.write_text("let n = 0\nwhile true { n += 1 }\n", encoding="utf-8")
+    client.launch(prog)
+    for command, args in [("setVariable", {"variablesReference": 1, "name": "n", "value": "0"}),
+                          ("dataBreakpointInfo", {"name": "n"}),
+                          ("completions", {"text": "p n", "column": 4}),
+                          ("stepBack", {"threadId": 1}), ("reverseContinue", {"threadId": 1})]:
+        response = client.request(command, args)
+        assert (response["success"], response["message"]) == (False, "notStopped"), command
+    client.ok("terminate")
+    client.event("terminated")

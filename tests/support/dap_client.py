@@ -152,6 +152,20 @@ class DapClient:
 
         return self._wait(find, f"{name} event", timeout)  # type: ignore[no-any-return]
 
+    def next_of(self, *names: str) -> str:
+        """Which of these events comes next (the first not taken yet); not taken."""
+        def find() -> str | None:
+            first: tuple[int, str] | None = None
+            for name in names:
+                seen = [i for i, m in enumerate(self.messages)
+                        if m.get("type") == "event" and m["event"] == name]
+                taken = self._cursor.get(name, 0)
+                if len(seen) > taken and (first is None or seen[taken] < first[0]):
+                    first = (seen[taken], name)
+            return first[1] if first is not None else None
+
+        return self._wait(find, " or ".join(names) + " event")  # type: ignore[no-any-return]
+
     def events(self, name: str) -> list[dict[str, Any]]:
         with self._cond:
             return [m for m in self.messages if m.get("type") == "event" and m["event"] == name]
@@ -168,19 +182,22 @@ class DapClient:
 
     def launch(self, program: Path, *, breakpoints: list[dict[str, Any]] | None = None,
                stop_on_entry: bool = False, exceptions: bool = True,
-               **launch_args: Any) -> None:
-        """initialize, launch, initialized, breakpoints, configurationDone."""
+               **launch_args: Any) -> list[dict[str, Any]]:
+        """initialize, launch, initialized, breakpoints, configurationDone;
+        the breakpoints as the adapter answered them."""
         self.ok("initialize", {"adapterID": "vmscope", "clientID": "tests",
                                "linesStartAt1": True, "columnsStartAt1": True,
                                "supportsVariablePaging": True, "supportsVariableType": True})
         self.ok("launch", {"program": str(program), "stopOnEntry": stop_on_entry,
                            **launch_args})
         self.event("initialized")
+        placed: list[dict[str, Any]] = []
         if breakpoints is not None:
-            self.ok("setBreakpoints", {"source": {"path": str(program)},
-                                       "breakpoints": breakpoints})
+            placed = self.ok("setBreakpoints", {"source": {"path": str(program)},
+                                                "breakpoints": breakpoints})["breakpoints"]
         self.ok("setExceptionBreakpoints", {"filters": ["runtime"] if exceptions else []})
         self.ok("configurationDone")
+        return placed
 
     def stopped(self, reason: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = self.event("stopped")["body"]
@@ -192,6 +209,47 @@ class DapClient:
         """The innermost stack frame."""
         frames: list[dict[str, Any]] = self.ok("stackTrace", {"threadId": 1})["stackFrames"]
         return frames[0]
+
+    def move(self, command: str, reason: str | None = None, **args: Any) -> dict[str, Any]:
+        """A request that runs the program (continue, next, stepBack...) and
+        the `stopped` event that follows it; the body of that event."""
+        self.ok(command, {"threadId": 1, **args})
+        return self.stopped(reason)
+
+    def evaluate(self, expression: str, frame_id: int | None = 1, context: str = "watch"
+                 ) -> str:
+        """An expression's result text (asserts success)."""
+        args: dict[str, Any] = {"expression": expression, "context": context}
+        if frame_id is not None:
+            args["frameId"] = frame_id
+        result: str = self.ok("evaluate", args)["result"]
+        return result
+
+    def scope(self, name: str, frame_id: int = 1) -> dict[str, Any]:
+        scopes: list[dict[str, Any]] = self.ok("scopes", {"frameId": frame_id})["scopes"]
+        return next(s for s in scopes if s["name"] == name)
+
+    def variables(self, ref: int, **paging: Any) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.ok("variables", {"variablesReference": ref,
+                                                            **paging})["variables"]
+        return found
+
+    def named(self, scope: str, frame_id: int = 1) -> dict[str, dict[str, Any]]:
+        """A scope's variables by name."""
+        ref = self.scope(scope, frame_id)["variablesReference"]
+        return {v["name"]: v for v in self.variables(ref)}
+
+    def run_to_end(self) -> int:
+        """Continue to the end; the exit status."""
+        self.ok("continue", {"threadId": 1})
+        code: int = self.event("exited")["body"]["exitCode"]
+        self.event("terminated")
+        return code
+
+    def outputs(self) -> list[tuple[str, str]]:
+        """Every output event so far as (category, text), in order."""
+        return [(e["body"].get("category", "console"), e["body"]["output"])
+                for e in self.events("output")]
 
     def close(self) -> int | None:
         """Disconnect if still connected, and reap the adapter; its exit status."""

@@ -6,9 +6,12 @@ never imports Textual.
 Modules: `framing` (the wire format), `protocol` (commands, events, errors,
 argument checks), `channel` (numbered, ordered sending), `server` (the
 request loop, stdio or TCP), `handlers` (one table keyed by the command),
-`adapter` (the session's phase and the run worker), and the mappings from
-the Session to the protocol: `stops`, `frames`, `variables`, `breakpoints`,
-`disassembly`, `positions`, `stepping`."""
+`adapter` (the session's phase and the run worker), `capabilities`, and the
+mappings from the Session to the protocol: `stops` (reasons), `frames`,
+`variables` (on the Session's value inspection), `evaluation` (contexts,
+expressions or command words), `completion`, `breakpoints` and `hits` (hit
+conditions), `data` (data breakpoints: watchpoints), `output` (the program's
+output and log messages, in order), `disassembly`, `positions`, `stepping`."""
 
 from __future__ import annotations
 

@@ -1,12 +1,15 @@
 """The adapter's state between requests: the phase of the debug session,
-the launched program and its Session, the breakpoints, and the worker that
-runs long operations off the request loop.
+the launched program and its Session (with the debug console's command line
+on it), the breakpoints, and the worker that runs long operations off the
+request loop.
 
-A run (continue, a step, a step back) is answered first and then started on
-a worker thread, so `pause` and other requests are answered while it runs;
-when it stops, the worker sends the program's new output, then `stopped` (or
-`exited` and `terminated`), in that order, after setting the phase, so a
-client that asks for the stack on `stopped` finds the program stopped."""
+A run (continue, a step, a step back, a moving word typed in the console) is
+answered first and then started on a worker thread, so `pause` and other
+requests are answered while it runs; when it stops, the worker sends the
+program's new output and the logpoints' messages (in the order they were
+written), then what the console word printed, then `stopped` (or `exited`
+and `terminated`), in that order, after setting the phase, so a client that
+asks for the stack on `stopped` finds the program stopped."""
 
 from __future__ import annotations
 
@@ -25,11 +28,12 @@ from vmscope.dap.output import OutputTracker
 from vmscope.dap.positions import ClientConventions, Positions
 from vmscope.dap.protocol import DapError, DapReason, ErrorId, EventName, OutputCategory
 from vmscope.dap.stepping import Operation, start
-from vmscope.dap.stops import StopView, dap_reason, stopped_body
+from vmscope.dap.stops import THREAD_ID, StopView, dap_reason, stopped_body
 from vmscope.dap.variables import Variables
+from vmscope.debug.commands import CommandLine
 from vmscope.debug.errors import DebugError
 from vmscope.debug.session import Session
-from vmscope.debug.snapshot import State, StopReason
+from vmscope.debug.snapshot import State
 from vmscope.errors import GuestError, VmsError
 
 log = logging.getLogger("vmscope.dap")
@@ -69,8 +73,10 @@ class Adapter:
         self.channel = channel
         self.phase = Phase.NEW
         self.conventions = ClientConventions()
+        self.client_invalidates = False  # the client understands `invalidated` events
         self.config: LaunchConfig | None = None
         self.session: Session | None = None
+        self.console: CommandLine | None = None
         self.positions: Positions | None = None
         self.variables: Variables | None = None
         self.breakpoints = BreakpointTable()
@@ -94,6 +100,8 @@ class Adapter:
         """A fresh Session on `program`; returns the breakpoints whose placing changed."""
         self.config = config
         self.session = Session(program, config.limits)
+        history = self.console.history if self.console is not None else None
+        self.console = CommandLine(self.session, history)
         self.positions = Positions(self.conventions, config.path,
                                    tuple(program.source.lines))
         self.variables = Variables(self.session)
@@ -116,13 +124,18 @@ class Adapter:
             return
         self.begin_run(start)()
 
+    def invalidate(self, *areas: str) -> None:
+        """Tell a client that understands it to fetch these views again."""
+        if self.client_invalidates:
+            self.channel.event(EventName.INVALIDATED, {"areas": list(areas),
+                                                       "threadId": THREAD_ID})
+
     # ---- runs ---------------------------------------------------------------------------
 
-    def begin_run(self, op: Operation,
-                  reason: Callable[[StopView], DapReason | None] | None = None
-                  ) -> Callable[[], None]:
+    def begin_run(self, op: Operation, *, announce: bool = False) -> Callable[[], None]:
         """Mark the program running now (before the response); returns what
-        starts the worker (after the response)."""
+        starts the worker (after the response). `announce` sends `continued`
+        first: the request (a console word) did not say the program runs."""
         session = self.session
         assert session is not None and self.variables is not None
         with self._lock:
@@ -130,14 +143,17 @@ class Adapter:
             self._ending = None
             self._pause_requested = False
         self.variables.reset()
-        self.breakpoints.remember_hits(session)
+        self.breakpoints.remember(session)
         started_in_error = session.state is State.ERROR
 
         def launch_worker() -> None:
+            if announce:
+                self.channel.event(EventName.CONTINUED, {"threadId": THREAD_ID,
+                                                         "allThreadsContinued": True})
             old = threading.stack_size(WORKER_STACK)
             try:
                 self._worker = threading.Thread(
-                    target=self._work, args=(session, op, reason, started_in_error),
+                    target=self._work, args=(session, op, started_in_error),
                     name="vmscope-dap-run", daemon=True)
                 self._worker.start()
             finally:
@@ -145,13 +161,12 @@ class Adapter:
 
         return launch_worker
 
-    def _work(self, session: Session, op: Operation,
-              reason: Callable[[StopView], DapReason | None] | None,
-              started_in_error: bool) -> None:
+    def _work(self, session: Session, op: Operation, started_in_error: bool) -> None:
+        note: str | None = None
         try:
-            op(session, self._on_chunk)
-        except DebugError:
-            pass  # nothing to run (the program has ended, or failed): reported below
+            note = op(session, self._on_chunk)
+        except DebugError as err:
+            note = str(err)  # nothing moved: say why, and stop where it was
         except Exception as exc:  # a bug of ours: say so, and keep the adapter alive
             log.exception("the run failed")
             self.channel.event(EventName.OUTPUT, {
@@ -159,9 +174,13 @@ class Adapter:
                 "output": f"vmscope: internal error: {type(exc).__name__}: {exc}\n"})
         snap = StopView.of(session)
         self._flush_output(session)
+        if note:
+            self.console_text(note)
         with self._lock:
             if session is not self.session:
                 return  # a restart replaced it
+            no_debug = self.config is not None and self.config.no_debug
+            self.send_breakpoint_changes(self.breakpoints.place_deferred(session, no_debug))
             ending = self._ending
             if ending is Ending.TERMINATE:
                 self.phase = Phase.ENDED
@@ -169,7 +188,11 @@ class Adapter:
             elif ending is not None:  # restart or disconnect: its request goes on
                 self.phase = Phase.STOPPED
             else:
-                self._report(session, snap, reason, started_in_error)
+                self._report(session, snap, started_in_error)
+
+    def console_text(self, text: str) -> None:
+        self.channel.event(EventName.OUTPUT, {"category": OutputCategory.CONSOLE.value,
+                                              "output": text.rstrip("\n") + "\n"})
 
     def _on_chunk(self, session: Session) -> None:
         """From the worker, about every 0.1 s of a long run."""
@@ -178,14 +201,11 @@ class Adapter:
             session.pause()  # a pause that came before the run had started
 
     def _flush_output(self, session: Session) -> None:
-        text = self.output.new_text(session.output)
-        if text:
-            self.channel.event(EventName.OUTPUT, {"category": OutputCategory.STDOUT.value,
-                                                  "output": text})
+        fresh = session.log_messages(self.output.logs)
+        for category, text in self.output.new_pieces(session.output, fresh):
+            self.channel.event(EventName.OUTPUT, {"category": category.value, "output": text})
 
-    def _report(self, session: Session, snap: StopView,
-                reason: Callable[[StopView], DapReason | None] | None,
-                started_in_error: bool) -> None:
+    def _report(self, session: Session, snap: StopView, started_in_error: bool) -> None:
         """The stop (or the end) after a run; called with the lock held."""
         no_debug = self.config is not None and self.config.no_debug
         if snap.state is State.FINISHED:
@@ -196,14 +216,11 @@ class Adapter:
             self._end_program(session, EXIT_INTERNAL if not isinstance(session.error, VmsError)
                               else 1)
             return
-        hit = self.breakpoints.hit_at(session, snap.ip) \
-            if snap.reason is StopReason.BREAKPOINT else []
-        dap = reason(snap) if reason is not None else dap_reason(snap, hit)
+        hit = self.breakpoints.stopped(session, snap.ip, snap.reason, snap.detail)
+        dap = dap_reason(snap, hit)
         if dap is None:
             self._end_program(session, 0)
             return
-        if dap is DapReason.BREAKPOINT and not hit:
-            hit = self.breakpoints.at(snap.ip)
         kind = session.error.kind.value if isinstance(session.error, VmsError) else None
         self.phase = Phase.STOPPED
         self.channel.event(EventName.STOPPED, stopped_body(dap, snap, hit, kind))

@@ -1,7 +1,7 @@
 """What this adapter tells the client it supports, in the `initialize`
 response. Only what works: a capability left out is a feature the client must
-not use (logpoints, data breakpoints, setVariable and the rest wait for the
-Session to offer them)."""
+not use (no memory reads: a closure VM has no memory to show; no goto targets,
+step-in targets, value formats, exception options or single-thread requests)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,13 @@ CAPABILITIES: dict[str, Any] = {
     "supportsFunctionBreakpoints": True,
     "supportsConditionalBreakpoints": True,
     "supportsHitConditionalBreakpoints": True,
+    "supportsLogPoints": True,
+    "supportsDataBreakpoints": True,
     "supportsEvaluateForHovers": True,
     "exceptionBreakpointFilters": EXCEPTION_FILTERS,
     "supportsStepBack": True,
+    "supportsSetVariable": True,
+    "supportsCompletionsRequest": True,
     "supportsRestartRequest": True,
     "supportsExceptionInfoRequest": True,
     "supportsTerminateRequest": True,

@@ -1,61 +1,44 @@
-"""The frames of a stopped program, innermost first, read from the live VM
-(only while it is stopped; nothing here is kept across a resume). Frame ids
-are 1 for the innermost frame, 2 for its caller, and so on."""
+"""The frames of a stopped program for the protocol, from the Session's
+frame views: a `stackTrace` page costs the frames it holds (`frames(start,
+count)`), however deep the stack. Frame ids are the gdb level plus one: 1 for
+the innermost frame, 2 for its caller, and so on (valid while the program
+stays stopped, as the spec's references are)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from vmscope.dap.positions import Positions
 from vmscope.dap.protocol import DapError, ErrorId
-from vmscope.debug.evaluate import evaluate
 from vmscope.debug.session import Session
+from vmscope.debug.snapshot import FrameView
 from vmscope.errors import VmsError
-from vmscope.source import Span
-from vmscope.vm.program import FunctionInfo
 
 
-@dataclass(frozen=True)
-class LiveFrame:
-    fn: FunctionInfo
-    slots: list[Any]
-    ip: int
-    span: Span
+def level_of(session: Session, frame_id: int) -> int:
+    """The gdb level of a frame id; a DapError when there is no such frame."""
+    count = session.frame_count
+    if not 1 <= frame_id <= count:
+        raise DapError(ErrorId.NOT_FOUND, f"no frame {frame_id} (there are {count})")
+    return frame_id - 1
 
 
-def frame_count(session: Session) -> int:
-    return len(session.vm.frames) + 1
+def outermost(session: Session) -> int:
+    """<main>'s level: where an expression without a frame is evaluated."""
+    return session.frame_count - 1
 
 
-def frame_at(session: Session, index: int) -> LiveFrame:
-    """Frame `index` from the innermost (0)."""
-    vm, code = session.vm, session.code
-    count = frame_count(session)
-    if not 0 <= index < count:
-        raise DapError(ErrorId.NOT_FOUND, f"no frame {index + 1} (there are {count})")
-    if index == 0:
-        ip = min(vm.ip, len(code.instrs) - 1)
-        err = session.error
-        span = err.span if isinstance(err, VmsError) and err.span else code.instrs[ip].span
-        return LiveFrame(code.function_at(ip), vm.slots, ip, span)
-    # vm.frames[-index] is the frame that called frame index - 1: the caller's
-    # slots and the ip of its call.
-    slots, call_ip, _ = vm.frames[-index]
-    return LiveFrame(code.function_at(call_ip), slots, call_ip, code.instrs[call_ip].span)
+def stack_frames(session: Session, positions: Positions, start: int, levels: int
+                 ) -> list[dict[str, Any]]:
+    """The DAP `StackFrame`s from level `start`, at most `levels` (0: all)."""
+    views = session.frames(start, levels or None)
+    return [stack_frame(session, view, positions) for view in views]
 
 
-def frame_by_id(session: Session, frame_id: int) -> LiveFrame:
-    return frame_at(session, frame_id - 1)
-
-
-def stack_frame(frame_id: int, frame: LiveFrame, positions: Positions) -> dict[str, Any]:
-    """The DAP `StackFrame`."""
-    return {"id": frame_id, "name": frame.fn.name, "source": positions.source(),
-            **positions.span_fields(frame.span), "instructionPointerReference": str(frame.ip)}
-
-
-def evaluate_in(session: Session, frame: LiveFrame, text: str) -> Any:
-    """Evaluate a language expression in a frame (raises VmsError)."""
-    return evaluate(text, session.program.resolved, frame.fn, frame.slots, session.vm.globals,
-                    frame.ip)
+def stack_frame(session: Session, view: FrameView, positions: Positions) -> dict[str, Any]:
+    span = view.span
+    err = session.error
+    if view.level == 0 and isinstance(err, VmsError) and err.span is not None:
+        span = err.span  # where the failing operation is, to the column
+    return {"id": view.level + 1, "name": view.function, "source": positions.source(),
+            **positions.span_fields(span), "instructionPointerReference": str(view.ip)}

@@ -1,90 +1,80 @@
-"""The execution requests as Session operations, by stepping granularity.
+"""The execution requests as Session operations, by stepping granularity:
 
-- instruction: one VM instruction; `next` steps over a call by running the
-  callee to its return.
-- line: the Session's line steps (into calls for `stepIn`, over them for `next`).
-- statement: the Session has no statement step yet, so a statement step is a
-  line step (the spec allows "statement" to mean a line); `stepBack` likewise.
+| request | instruction | line | statement (the default) |
+| --- | --- | --- | --- |
+| next | next_instruction (a call runs to its return) | step_over | next_statement |
+| stepIn | step | step_line | step_statement |
+| stepOut | step_out | step_out | step_out |
+| stepBack | reverse_stepi | reverse_step | reverse_statement |
 
-Every operation takes the chunk hook that a long run calls about every 0.1 s
-(output, and a pause that came before the run had started). What they
-return is not used: the adapter reads where the run ended from the Session."""
+`stepOut` from <main>, which returns to nothing, runs on like `continue`.
+Every operation takes the chunk hook a long run calls about every 0.1 s
+(output, and a pause that came before the run had started); it returns a
+note for the debug console, or None. Where the run ended, the adapter reads
+from the Session."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from vmscope.dap.protocol import Granularity
-from vmscope.dap.session_gaps import stop_at_breakpoint_here
 from vmscope.debug.session import Session
+from vmscope.debug.snapshot import StopReason
 
 ChunkHook = Callable[[Session], None]
-Operation = Callable[[Session, ChunkHook], object]
+Operation = Callable[[Session, ChunkHook], "str | None"]
 
 
-def continue_(session: Session, hook: ChunkHook) -> object:
-    return session.continue_(on_chunk=hook)
-
-
-def start(session: Session, hook: ChunkHook) -> object:
+def start(session: Session, hook: ChunkHook) -> None:
     """Run from the entry: a breakpoint on the first instruction stops there."""
-    if stop_at_breakpoint_here(session):
-        return None
-    return session.continue_(on_chunk=hook)
+    if not session.check_breakpoint_here():
+        session.continue_(on_chunk=hook)
 
 
-def next_instruction(session: Session, hook: ChunkHook) -> object:
-    depth = len(session.vm.frames)
-    session.step()
-    if len(session.vm.frames) > depth and not session.done:  # a call: run it to its return
-        if stop_at_breakpoint_here(session):
-            return None
-        return session.step_out(on_chunk=hook)
+def continue_(session: Session, hook: ChunkHook) -> None:
+    session.continue_(on_chunk=hook)
+
+
+def reverse_continue(session: Session, hook: ChunkHook) -> str | None:
+    """Back to the last breakpoint hit or watchpoint change; at the start when
+    there is none, which the console says."""
+    snap = session.reverse_continue(on_chunk=hook)
+    if snap.reason is StopReason.GOTO:
+        return f"reverse-continue: back at step {snap.detail}"
     return None
 
 
-def step_instruction(session: Session, hook: ChunkHook) -> object:
-    return session.step()
+def step_out(session: Session, hook: ChunkHook) -> None:
+    """Out of the innermost frame (whatever the debug console selected)."""
+    if session.frame_count == 1:
+        session.continue_(on_chunk=hook)
+        return
+    if session.selected_frame:
+        session.select_frame(0)
+    session.step_out(on_chunk=hook)
 
 
-def step_over_line(session: Session, hook: ChunkHook) -> object:
-    return session.step_over(on_chunk=hook)
+def _op(move: Callable[[Session, ChunkHook], object]) -> Operation:
+    """A Session move as an operation (its snapshot is not needed)."""
+    def run(session: Session, hook: ChunkHook) -> None:
+        move(session, hook)
 
-
-def step_into_line(session: Session, hook: ChunkHook) -> object:
-    return session.step_line(on_chunk=hook)
-
-
-def step_out(session: Session, hook: ChunkHook) -> object:
-    return session.step_out(on_chunk=hook)
-
-
-def back_instruction(session: Session, hook: ChunkHook) -> object:
-    return session.step_back()
-
-
-def back_line(session: Session, hook: ChunkHook) -> object:
-    return session.step_back_line()
-
-
-def reverse_continue(session: Session, hook: ChunkHook) -> object:
-    """Back to the last breakpoint stop before now, or to the start."""
-    return session.step_back_breakpoint()
+    return run
 
 
 NEXT: dict[Granularity, Operation] = {
-    Granularity.INSTRUCTION: next_instruction,
-    Granularity.LINE: step_over_line,
-    Granularity.STATEMENT: step_over_line,
+    Granularity.INSTRUCTION: _op(lambda s, hook: s.next_instruction(on_chunk=hook)),
+    Granularity.LINE: _op(lambda s, hook: s.step_over(on_chunk=hook)),
+    Granularity.STATEMENT: _op(lambda s, hook: s.next_statement(on_chunk=hook)),
 }
 STEP_IN: dict[Granularity, Operation] = {
-    Granularity.INSTRUCTION: step_instruction,
-    Granularity.LINE: step_into_line,
-    Granularity.STATEMENT: step_into_line,
+    Granularity.INSTRUCTION: _op(lambda s, hook: s.step(on_chunk=hook)),
+    Granularity.LINE: _op(lambda s, hook: s.step_line(on_chunk=hook)),
+    Granularity.STATEMENT: _op(lambda s, hook: s.step_statement(on_chunk=hook)),
 }
 STEP_OUT: dict[Granularity, Operation] = dict.fromkeys(Granularity, step_out)
 STEP_BACK: dict[Granularity, Operation] = {
-    Granularity.INSTRUCTION: back_instruction,
-    Granularity.LINE: back_line,
-    Granularity.STATEMENT: back_line,
+    Granularity.INSTRUCTION: _op(lambda s, hook: s.reverse_stepi()),
+    Granularity.LINE: _op(lambda s, hook: s.reverse_step(on_chunk=hook)),
+    Granularity.STATEMENT: _op(lambda s, hook: s.reverse_statement(on_chunk=hook)),
 }

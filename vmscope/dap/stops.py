@@ -1,7 +1,8 @@
 """Why the program stopped, in the protocol's words: ONE table from the
 Session's StopReason to the `stopped` event's reason. A breakpoint stop is
-refined by the kind of breakpoint that was hit (source line, function or
-instruction); the end of the program is no stop (it is `exited` and
+refined by the kind of breakpoint that was hit (source line, function,
+instruction or data); a stop at step 0 (the start, reached again by stepping
+back) is `entry`; the end of the program is no stop (it is `exited` and
 `terminated`)."""
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ STOP_REASONS: dict[StopReason, DapReason | None] = {
     StopReason.BREAKPOINT: DapReason.BREAKPOINT,  # refined by BREAKPOINT_REASONS
     StopReason.WATCHPOINT: DapReason.DATA_BREAKPOINT,
     StopReason.PAUSE: DapReason.PAUSE,
-    StopReason.GOTO: DapReason.STEP,  # step back: the spec's stepBack stops with `step`
+    StopReason.GOTO: DapReason.STEP,  # a move in the history (step back, goto): as a step
     StopReason.STATEMENT: DapReason.STEP,
     StopReason.CALL: DapReason.STEP,  # reverse-finish: back at the call, as a step
     StopReason.CHANGE: DapReason.STEP,  # last-change: moved to a step of the history
@@ -39,6 +40,7 @@ BREAKPOINT_REASONS: dict[Origin, DapReason] = {
     Origin.SOURCE: DapReason.BREAKPOINT,
     Origin.FUNCTION: DapReason.FUNCTION_BREAKPOINT,
     Origin.INSTRUCTION: DapReason.INSTRUCTION_BREAKPOINT,
+    Origin.DATA: DapReason.DATA_BREAKPOINT,
 }
 
 DESCRIPTIONS: dict[DapReason, str] = {
@@ -74,6 +76,8 @@ class StopView:
 def dap_reason(snap: StopView, hit: list[Entry]) -> DapReason | None:
     """The stop's reason; None when the program did not stop (it ended)."""
     reason = STOP_REASONS[snap.reason]
+    if snap.state is State.READY and reason is not None:
+        return DapReason.ENTRY
     if reason is DapReason.BREAKPOINT and hit:
         origins = {entry.origin for entry in hit}
         for origin, refined in BREAKPOINT_REASONS.items():

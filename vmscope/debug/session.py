@@ -395,6 +395,19 @@ class Session(Stops, Frames, Stepping, Reverse, Inspecting):
         self._pause.set()
         self.live[:] = [trap_closure] * len(self.live)
 
+    def check_breakpoint_here(self) -> bool:
+        """Does a breakpoint stop the program at the current instruction, before
+        it runs? A run steps off the current instruction before it looks for
+        breakpoints (a stop there was just reported), so a front end that starts
+        the program without reporting a first stop (a DAP launch without
+        stopOnEntry) asks this first. The crossing counts as a run's would (the
+        condition, the ignore count, a logpoint's message); True leaves the
+        program stopped here, reason BREAKPOINT. False once the program has ended."""
+        with self._lock:
+            if self.done or self.state is State.RUNNING:
+                return False
+            return self._breakpoint_hit()
+
     # ---- snapshots ------------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:

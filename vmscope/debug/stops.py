@@ -33,11 +33,13 @@ def trap_closure(vm: VM) -> int:
 
 @dataclass(frozen=True)
 class LogMessage:
-    """What a logpoint wrote: at which step, from which breakpoint."""
+    """What a logpoint wrote: at which step, from which breakpoint, and after
+    how many chunks of the program's output (to show both in order)."""
 
     step: int
     breakpoint: int
     text: str
+    output_chunks: int = 0
 
 
 _INTERPOLATED = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -57,6 +59,7 @@ class Stops:
     watches: list[str]
     watchpoints: dict[str, str | None]
     logs: list[LogMessage]
+    output: list[str]
     _watch_keys: dict[str, object]
     _next_bp: int
     _pause: threading.Event
@@ -279,7 +282,7 @@ class Stops:
     def _log(self, bp: Breakpoint) -> None:
         assert bp.log_message is not None
         self.logs.append(LogMessage(self.counter.total(), bp.id, self.interpolate(
-            bp.log_message)))
+            bp.log_message), len(self.output)))
 
     def interpolate(self, message: str, frame: int | None = 0) -> str:
         """A log message with each `{expr}` replaced by its display form (as

@@ -4,12 +4,13 @@ request up here; a request in another phase gets an error that says why."""
 
 from __future__ import annotations
 
-from vmscope.dap.handlers import breakpoints, execution, inspection, lifecycle
+from vmscope.dap.handlers import breakpoints, console, execution, inspection, lifecycle
 from vmscope.dap.handlers.base import Handler
 from vmscope.dap.protocol import Command
 
 HANDLERS: dict[Command, Handler] = {
-    **lifecycle.HANDLERS, **breakpoints.HANDLERS, **inspection.HANDLERS, **execution.HANDLERS,
+    **lifecycle.HANDLERS, **breakpoints.HANDLERS, **inspection.HANDLERS, **console.HANDLERS,
+    **execution.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Handler"]

@@ -1,17 +1,22 @@
-"""Breakpoint requests: source lines, functions, instructions, the runtime
-error filter, and `exceptionInfo` at an exception stop. Each `set...` request
-replaces every breakpoint of its kind, as the spec says."""
+"""Breakpoint requests: source lines (with conditions, hit conditions and
+log messages), functions, instructions, data (`dataBreakpointInfo` and
+`setDataBreakpoints`), the runtime-error filter, and `exceptionInfo` at an
+exception stop. Each `set...` request replaces every breakpoint of its kind,
+as the spec says."""
 
 from __future__ import annotations
 
+from vmscope.dap import data
 from vmscope.dap.adapter import Adapter, Phase, Reply
-from vmscope.dap.breakpoints import Entry, Origin
+from vmscope.dap.breakpoints import WRITE, Entry, Origin
 from vmscope.dap.capabilities import RUNTIME_ERRORS
 from vmscope.dap.disassembly import parse_reference
 from vmscope.dap.handlers.base import ANY_TIME, STOPPED, Handler, check_thread
 from vmscope.dap.protocol import Arguments, Command, DapError, ErrorId, bad_arguments
 from vmscope.debug.snapshot import State
 from vmscope.errors import GuestError, VmsError
+
+ACCESS_TYPES = ("read", "write", "readWrite")
 
 
 def _common(item: Arguments) -> dict[str, str | None]:
@@ -40,7 +45,7 @@ def set_breakpoints(adapter: Adapter, args: Arguments) -> Reply:
 
 def set_function_breakpoints(adapter: Adapter, args: Arguments) -> Reply:
     table = adapter.breakpoints
-    entries = [table.new_entry(Origin.FUNCTION, item.string("name", required=True),
+    entries = [table.new_entry(Origin.FUNCTION, item.string("name", required=True).strip(),
                                **_common(item))
                for item in args.objects("breakpoints", required=True)]
     return _replace(adapter, Origin.FUNCTION, entries)
@@ -56,10 +61,32 @@ def set_instruction_breakpoints(adapter: Adapter, args: Arguments) -> Reply:
     return _replace(adapter, Origin.INSTRUCTION, entries)
 
 
+def data_breakpoint_info(adapter: Adapter, args: Arguments) -> Reply:
+    session = adapter.stopped_session()
+    assert adapter.variables is not None
+    return Reply(data.info(session, adapter.variables, args.string("name", required=True),
+                           args.integer("variablesReference"), args.integer("frameId")))
+
+
+def set_data_breakpoints(adapter: Adapter, args: Arguments) -> Reply:
+    table = adapter.breakpoints
+    entries = []
+    for item in args.objects("breakpoints", required=True):
+        access = item.string("accessType", WRITE)
+        if access not in ACCESS_TYPES:
+            raise bad_arguments(f"setDataBreakpoints: unknown accessType {access!r} "
+                                f"({', '.join(ACCESS_TYPES)})")
+        entries.append(table.new_entry(Origin.DATA, item.string("dataId", required=True),
+                                       access_type=access, **_common(item)))
+    return _replace(adapter, Origin.DATA, entries)
+
+
 def _replace(adapter: Adapter, origin: Origin, entries: list[Entry]) -> Reply:
     session = adapter.session if adapter.phase is not Phase.ENDED else None
     no_debug = adapter.config is not None and adapter.config.no_debug
-    adapter.breakpoints.replace(origin, entries, session, no_debug)
+    # Session breakpoints may change while the program runs; its watchpoints when it stops.
+    defer = origin is Origin.DATA and adapter.phase is Phase.RUNNING
+    adapter.breakpoints.replace(origin, entries, session, no_debug, defer=defer)
     views = [adapter.breakpoints.view(e, adapter.positions) for e in entries]
     return Reply({"breakpoints": views})
 
@@ -105,5 +132,8 @@ HANDLERS: dict[Command, Handler] = {
     Command.SET_FUNCTION_BREAKPOINTS: Handler(set_function_breakpoints, ANY_TIME),
     Command.SET_INSTRUCTION_BREAKPOINTS: Handler(set_instruction_breakpoints, ANY_TIME),
     Command.SET_EXCEPTION_BREAKPOINTS: Handler(set_exception_breakpoints, ANY_TIME),
+    Command.DATA_BREAKPOINT_INFO: Handler(data_breakpoint_info,
+                                          frozenset({Phase.CONFIGURING, Phase.STOPPED})),
+    Command.SET_DATA_BREAKPOINTS: Handler(set_data_breakpoints, ANY_TIME),
     Command.EXCEPTION_INFO: Handler(exception_info, STOPPED),
 }

@@ -10,7 +10,6 @@ from vmscope.dap.protocol import (
     Arguments,
     Command,
     DapError,
-    DapReason,
     ErrorId,
     Granularity,
     bad_arguments,
@@ -24,7 +23,6 @@ from vmscope.dap.stepping import (
     continue_,
     reverse_continue,
 )
-from vmscope.dap.stops import StopView
 
 RUNNABLE = frozenset({Phase.STOPPED})
 
@@ -44,6 +42,15 @@ def _run(adapter: Adapter, args: Arguments, op: Operation, body: dict[str, objec
     return Reply(body, after=adapter.begin_run(op))
 
 
+def _backward(adapter: Adapter, args: Arguments, op: Operation) -> Reply:
+    """A move back in time: at step 0 there is nothing before (nothing moves)."""
+    check_thread(args)
+    if adapter.stopped_session().steps == 0:
+        raise DapError(ErrorId.WRONG_STATE, f"{args.command}: at step 0, the start: nothing "
+                       f"before it")
+    return Reply(after=adapter.begin_run(op))
+
+
 def continue_request(adapter: Adapter, args: Arguments) -> Reply:
     return _run(adapter, args, continue_, {"allThreadsContinued": True})
 
@@ -61,17 +68,11 @@ def step_out(adapter: Adapter, args: Arguments) -> Reply:
 
 
 def step_back(adapter: Adapter, args: Arguments) -> Reply:
-    return _run(adapter, args, STEP_BACK[_granularity(args)])
-
-
-def _reverse_reason(snap: StopView) -> DapReason:
-    """Back at an earlier breakpoint stop, or (none left) at the start."""
-    return DapReason.BREAKPOINT if snap.steps else DapReason.ENTRY
+    return _backward(adapter, args, STEP_BACK[_granularity(args)])
 
 
 def reverse_continue_request(adapter: Adapter, args: Arguments) -> Reply:
-    check_thread(args)
-    return Reply(after=adapter.begin_run(reverse_continue, _reverse_reason))
+    return _backward(adapter, args, reverse_continue)
 
 
 def pause(adapter: Adapter, args: Arguments) -> Reply:

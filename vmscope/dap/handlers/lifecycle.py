@@ -26,6 +26,7 @@ def initialize(adapter: Adapter, args: Arguments) -> Reply:
     adapter.conventions = ClientConventions(args.flag("linesStartAt1", True),
                                             args.flag("columnsStartAt1", True),
                                             path_format == "uri")
+    adapter.client_invalidates = args.flag("supportsInvalidatedEvent")
     adapter.phase = Phase.INITIALIZED
     return Reply(dict(CAPABILITIES))
 
